@@ -1,0 +1,114 @@
+import { DbsError, isRetryableApiError } from './errors.js';
+import { redactSecrets } from '../redact.js';
+
+/** One raw task as the API sent it: field names and values untouched. */
+export type RawTask = Record<string, unknown>;
+
+/** One page of `DescribeBackupSetDownloadTaskList`, with the API's shape quirks smoothed out. */
+export interface RawPage {
+  requestId: string | null;
+  /** Zero-based, as the API counts. */
+  pageNum: number | null;
+  pageSize: number | null;
+  totalElements: number | null;
+  totalPages: number | null;
+  items: RawTask[];
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+function optionalCount(value: unknown): number | null {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+/**
+ * `BackupGatewayId` is a 64-bit integer written as a bare JSON number, which JSON.parse rounds
+ * beyond 2^53: quote it before parsing so the id survives digit for digit.
+ */
+function quoteGatewayIds(text: string): string {
+  return text.replace(/("BackupGatewayId"\s*:\s*)(-?\d+)(?=\s*[,}])/g, '$1"$2"');
+}
+
+/**
+ * `Items` arrives as "" (no tasks), `{BackupSetDownloadTaskDetail: [...]}`, the same holding a
+ * single object, a bare array, or a bare task object.
+ */
+export function itemsOf(items: unknown): RawTask[] {
+  if (items === undefined || items === null || items === '') return [];
+  if (Array.isArray(items)) return items.filter(isObject);
+  if (!isObject(items)) return [];
+  if ('BackupSetDownloadTaskDetail' in items) return itemsOf(items.BackupSetDownloadTaskDetail);
+  return 'BackupSetDownloadTaskId' in items ? [items] : [];
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+/** Turns an HTTP answer into a page or a typed error. Pure: status, content type and body text in. */
+export function parsePage(status: number, contentType: string | undefined, text: string): RawPage {
+  const transient = status === 429 || status >= 500;
+  if (text.trim() === '') {
+    // A DBS answer is never empty: this is a proxy or gateway cutting it off, worth another try.
+    throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with an empty body`, {
+      httpStatus: status,
+      retryable: true,
+    });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(quoteGatewayIds(text));
+  } catch {
+    const kind = contentType?.split(';')[0]?.trim() || 'unknown content type';
+    // An HTML page here comes from a gateway or load balancer in front of DBS: transient as a rule.
+    const html = /html/i.test(kind) || /^\s*</.test(text);
+    throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with a non-JSON body (${kind}): "${redactSecrets(snippet(text))}"`, {
+      httpStatus: status,
+      retryable: transient || html,
+    });
+  }
+  if (!isObject(body)) {
+    throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with JSON that is not an object`, {
+      httpStatus: status,
+      retryable: transient,
+    });
+  }
+
+  const requestId = optionalString(body.RequestId) ?? null;
+  // DBS puts ErrCode/ErrMessage in the body, sometimes with HTTP 200 and Success:false; gateways use Code/Message.
+  const failed = status >= 400 || body.Success === false || (body.Success === undefined && optionalString(body.ErrCode) !== undefined);
+  if (failed) {
+    const code = optionalString(body.Code) ?? optionalString(body.ErrCode) ?? (status >= 400 ? `HTTP${status}` : 'UnknownError');
+    const message = optionalString(body.Message) ?? optionalString(body.ErrMessage) ?? 'the API reported a failure without a message';
+    const reported = optionalCount(body.HttpStatusCode);
+    const httpStatus = status >= 400 ? status : (reported ?? status);
+    const detail = isObject(body.AccessDeniedDetail) ? optionalString(body.AccessDeniedDetail.AuthAction) : undefined;
+    throw new DbsError(code, redactSecrets(message), {
+      httpStatus,
+      requestId: requestId ?? undefined,
+      retryable: isRetryableApiError(code, status >= 400 ? status : undefined),
+      authAction: detail,
+    });
+  }
+
+  return {
+    requestId,
+    pageNum: optionalCount(body.PageNum),
+    pageSize: optionalCount(body.PageSize),
+    totalElements: optionalCount(body.TotalElements),
+    totalPages: optionalCount(body.TotalPages),
+    items: itemsOf(body.Items),
+  };
+}

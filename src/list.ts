@@ -1,0 +1,182 @@
+/** Fetches the requested pages of download tasks and turns them into the tool's result. */
+import type { Config } from './config.js';
+import type { DbsClient, PageResult, RetryNotice } from './dbs/client.js';
+import { resolveEndpoint } from './dbs/endpoint.js';
+import { DbsError } from './dbs/errors.js';
+import { compareNewestFirst, normaliseTask, summariseTasks, type DownloadTask, type State, type Summary } from './tasks.js';
+
+export interface ListInput {
+  backupPlanId?: string | undefined;
+  backupSetDownloadTaskId?: string | undefined;
+  pageSize: 30 | 50 | 100;
+  pageNum: number;
+  allPages: boolean;
+  maxPages: number;
+  states: State[];
+  limit: number;
+  includeUrls: boolean;
+  regionId?: string | undefined;
+  clientToken?: string | undefined;
+}
+
+export interface PageInfo {
+  pageNum: number;
+  pageSize: number;
+  pagesFetched: number;
+  totalPages: number | null;
+  totalElements: number | null;
+  hasMore: boolean;
+  nextPageNum: number | null;
+}
+
+export interface ListResult {
+  request: { regionId: string; endpoint: string; requestIds: string[] };
+  page: PageInfo;
+  summary: Summary;
+  tasks: DownloadTask[];
+  /** Partial results and list changes, in words; empty when all went to plan. */
+  warnings: string[];
+  /** Arguments that continue where this result stops; null when nothing is left. */
+  nextArguments: Record<string, unknown> | null;
+}
+
+export interface ListDeps {
+  client: DbsClient;
+  config: Config;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((done: number, total: number, message: string) => void) | undefined;
+  onRetry?: ((notice: RetryNotice, pageNum: number) => void) | undefined;
+}
+
+function lastPageOf(page: PageResult, pageSize: number, pageNum: number): number {
+  if (page.totalPages !== null) return page.totalPages - 1;
+  if (page.totalElements !== null) return Math.ceil(page.totalElements / pageSize) - 1;
+  // No totals at all: a full page suggests one more.
+  return page.items.length >= pageSize ? pageNum + 1 : pageNum;
+}
+
+export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promise<ListResult> {
+  const { client, config, signal } = deps;
+  const regionId = input.regionId || config.regionId;
+  const endpoint = resolveEndpoint(regionId, config.endpointOverride);
+  const base = {
+    backupPlanId: input.backupPlanId || undefined,
+    backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
+    pageSize: input.pageSize,
+  };
+  const fetchPage = (pageNum: number, clientToken?: string): Promise<PageResult> =>
+    client.describePage(endpoint, { ...base, pageNum, clientToken }, { signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) });
+
+  // ClientToken makes one request idempotent: it goes with the first page only.
+  const first = await fetchPage(input.pageNum, input.clientToken || undefined);
+  // Pages beyond the first are planned from the totals it gave; a later page that reports more
+  // (tasks were added while reading) extends the plan, within maxPages.
+  const cap = input.allPages ? input.pageNum + input.maxPages - 1 : input.pageNum;
+  let lastPage = lastPageOf(first, input.pageSize, input.pageNum);
+  const queue: number[] = [];
+  let queued = input.pageNum;
+  const planMore = (): void => {
+    for (const end = Math.min(lastPage, cap); queued < end; ) queue.push((queued += 1));
+  };
+  const planned = (): number => Math.max(1, Math.min(lastPage, cap) - input.pageNum + 1);
+  planMore();
+  let done = 1;
+  deps.onProgress?.(done, planned(), `page ${input.pageNum} fetched`);
+
+  const later = new Map<number, PageResult>();
+  const failures: { pageNum: number; error: DbsError }[] = [];
+  const worker = async (): Promise<void> => {
+    for (let p = queue.shift(); p !== undefined && failures.length === 0; p = queue.shift()) {
+      try {
+        const page = await fetchPage(p);
+        later.set(p, page);
+        lastPage = Math.max(lastPage, lastPageOf(page, input.pageSize, p));
+        planMore();
+        done += 1;
+        deps.onProgress?.(done, planned(), `page ${p} fetched`);
+      } catch (error) {
+        if (!(error instanceof DbsError) || error.code === 'Cancelled') throw error;
+        // No new pages after a failure: the result is a contiguous run of pages.
+        failures.push({ pageNum: p, error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(config.concurrency, queue.length) }, worker));
+
+  const pages: PageResult[] = [first];
+  let nextPage = input.pageNum + 1;
+  for (let page = later.get(nextPage); page !== undefined; page = later.get(nextPage)) {
+    pages.push(page);
+    nextPage += 1;
+  }
+  const latest = pages[pages.length - 1]!;
+  const hasMore = nextPage <= lastPageOf(latest, input.pageSize, nextPage - 1);
+
+  const warnings: string[] = [];
+  const failed = failures.find((f) => f.pageNum === nextPage);
+  if (failed !== undefined) {
+    const { error } = failed;
+    const attempts = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+    warnings.push(`page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${input.pageNum} to ${nextPage - 1} only`);
+  }
+  const totals = new Set(pages.map((p) => p.totalElements).filter((t) => t !== null));
+  if (totals.size > 1) {
+    warnings.push(`the task list changed while it was read (totals ${[...totals].join(' -> ')}): duplicates were removed, a task may have been missed`);
+  }
+
+  const seen = new Set<string>();
+  const tasks: DownloadTask[] = [];
+  for (const page of pages) {
+    for (const raw of page.items) {
+      const task = normaliseTask(raw, input.includeUrls);
+      if (task.taskId !== null) {
+        // Pages shift while tasks are added: the same task can arrive on two pages.
+        if (seen.has(task.taskId)) continue;
+        seen.add(task.taskId);
+      }
+      tasks.push(task);
+    }
+  }
+  const wanted = new Set(input.states);
+  const matched = (wanted.size === 0 ? tasks : tasks.filter((t) => wanted.has(t.state))).sort(compareNewestFirst);
+  const listed = matched.slice(0, input.limit);
+
+  return {
+    request: {
+      regionId,
+      endpoint: endpoint.host,
+      requestIds: pages.map((p) => p.requestId).filter((id): id is string => id !== null),
+    },
+    page: {
+      pageNum: input.pageNum,
+      pageSize: input.pageSize,
+      pagesFetched: pages.length,
+      totalPages: latest.totalPages ?? first.totalPages,
+      totalElements: latest.totalElements ?? first.totalElements,
+      hasMore,
+      nextPageNum: hasMore ? nextPage : null,
+    },
+    summary: summariseTasks(tasks.length, matched, listed.length),
+    tasks: listed,
+    warnings,
+    nextArguments: hasMore ? nextArgumentsOf(input, nextPage) : null,
+  };
+}
+
+/** The exact arguments of the call that continues: same filters, next page, never the client token. */
+export function nextArgumentsOf(input: ListInput, pageNum: number): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  if (input.backupPlanId) args.backupPlanId = input.backupPlanId;
+  if (input.backupSetDownloadTaskId) args.backupSetDownloadTaskId = input.backupSetDownloadTaskId;
+  if (input.regionId) args.regionId = input.regionId;
+  args.pageSize = input.pageSize;
+  args.pageNum = pageNum;
+  if (input.allPages) {
+    args.allPages = true;
+    args.maxPages = input.maxPages;
+  }
+  if (input.states.length > 0) args.states = input.states;
+  if (input.limit !== 100) args.limit = input.limit;
+  if (input.includeUrls) args.includeUrls = true;
+  return args;
+}

@@ -1,0 +1,203 @@
+/** Pure functions from raw API tasks to the normalised, summarised shape the tool returns. */
+import type { RawTask } from './dbs/page.js';
+import { redactSecrets } from './redact.js';
+
+export const STATES = ['pending', 'running', 'paused', 'stopped', 'succeeded', 'failed', 'unknown'] as const;
+export type State = (typeof STATES)[number];
+
+const STATE_OF_STATUS: Record<string, State> = {
+  init: 'pending',
+  checking: 'pending',
+  check_pass: 'pending',
+  schedule: 'pending',
+  running: 'running',
+  pause: 'paused',
+  stop: 'stopped',
+  finish: 'succeeded',
+  failed: 'failed',
+  warning: 'failed',
+  caught: 'failed',
+};
+
+/** The API mixes cases ("Caught", "finish"): compare lower-cased. */
+export function stateOf(status: string | null): State {
+  if (status === null) return 'unknown';
+  return STATE_OF_STATUS[status.toLowerCase()] ?? 'unknown';
+}
+
+export interface DownloadTask {
+  taskId: string | null;
+  taskName: string | null;
+  backupPlanId: string | null;
+  backupSetId: string | null;
+  backupSetCode: string | null;
+  dbType: string | null;
+  dataFormat: string | null;
+  dataSizeBytes: number | null;
+  jobType: string | null;
+  backupKind: 'full' | 'incremental' | null;
+  downloadWay: string | null;
+  targetType: string | null;
+  gatewayId: string | null;
+  downloadDir: string | null;
+  status: string | null;
+  state: State;
+  createdAt: string | null;
+  finishedAt: string | null;
+  durationSeconds: number | null;
+  errorMessage: string | null;
+  hasDownloadUrl: boolean;
+  internetUrl?: string | null;
+  intranetUrl?: string | null;
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' ? null : trimmed;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  return null;
+}
+
+function numeric(value: unknown): number | null {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+}
+
+/** Epoch milliseconds (0, "" or missing mean "not yet"); a value below 1e11 can only be seconds. */
+export function toIsoTime(value: unknown): string | null {
+  const n = numeric(value);
+  if (n === null || n <= 0) return null;
+  const ms = n < 1e11 ? n * 1000 : n;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+export function backupKindOf(jobType: string | null): DownloadTask['backupKind'] {
+  if (jobType === null) return null;
+  const lower = jobType.toLowerCase();
+  if (lower === 'cbs_backup_sub_full' || lower.endsWith('_full') || lower === 'full') return 'full';
+  if (lower === 'cbs_backup_sub_cont' || lower.endsWith('_cont') || lower.includes('incr')) return 'incremental';
+  return null;
+}
+
+function gatewayIdOf(value: unknown): string | null {
+  const id = text(value);
+  return id !== null && /^-?\d+$/.test(id) && id !== '0' ? id : null;
+}
+
+export function normaliseTask(raw: RawTask, includeUrls: boolean): DownloadTask {
+  const status = text(raw.BackupSetDownloadStatus);
+  const createdAt = toIsoTime(raw.BackupSetDownloadCreateTime);
+  const finishedAt = toIsoTime(raw.BackupSetDownloadFinishTime);
+  const size = numeric(raw.BackupSetDataSize);
+  const jobType = text(raw.BackupSetJobType);
+  const internetUrl = text(raw.BackupSetDownloadInternetUrl);
+  const intranetUrl = text(raw.BackupSetDownloadIntranetUrl);
+  const error = text(raw.ErrMessage);
+  let durationSeconds: number | null = null;
+  if (createdAt !== null && finishedAt !== null) {
+    const seconds = Math.round((Date.parse(finishedAt) - Date.parse(createdAt)) / 1000);
+    durationSeconds = seconds >= 0 ? seconds : null;
+  }
+  const task: DownloadTask = {
+    taskId: text(raw.BackupSetDownloadTaskId),
+    taskName: text(raw.BackupSetDownloadTaskName),
+    backupPlanId: text(raw.BackupPlanId),
+    backupSetId: text(raw.BackupSetId),
+    backupSetCode: text(raw.BackupSetCode),
+    dbType: text(raw.BackupSetDbType),
+    dataFormat: text(raw.BackupSetDataFormat),
+    dataSizeBytes: size !== null && size >= 0 ? size : null,
+    jobType,
+    backupKind: backupKindOf(jobType),
+    downloadWay: text(raw.BackupSetDownloadWay),
+    targetType: text(raw.BackupSetDownloadTargetType),
+    gatewayId: gatewayIdOf(raw.BackupGatewayId),
+    downloadDir: text(raw.BackupSetDownloadDir),
+    status,
+    state: stateOf(status),
+    createdAt,
+    finishedAt,
+    durationSeconds,
+    // Error text is the service's; it must not carry a signed URL into the model's context.
+    errorMessage: error === null ? null : redactSecrets(error),
+    hasDownloadUrl: internetUrl !== null || intranetUrl !== null,
+  };
+  if (includeUrls) {
+    task.internetUrl = internetUrl;
+    task.intranetUrl = intranetUrl;
+  }
+  return task;
+}
+
+/** Newest first; tasks without a creation time last; ties broken by task id. */
+export function compareNewestFirst(a: DownloadTask, b: DownloadTask): number {
+  if (a.createdAt !== b.createdAt) {
+    if (a.createdAt === null) return 1;
+    if (b.createdAt === null) return -1;
+    return a.createdAt < b.createdAt ? 1 : -1;
+  }
+  return (a.taskId ?? '').localeCompare(b.taskId ?? '');
+}
+
+export interface FailedTask {
+  taskId: string | null;
+  taskName: string | null;
+  status: string | null;
+  errorMessage: string | null;
+}
+
+export interface Summary {
+  fetched: number;
+  matched: number;
+  listed: number;
+  byState: Record<State, number>;
+  byStatus: Record<string, number>;
+  totalDataSizeBytes: number;
+  newestCreatedAt: string | null;
+  oldestCreatedAt: string | null;
+  failedTasks: FailedTask[];
+}
+
+export const MAX_FAILED_IN_SUMMARY = 50;
+
+export function emptyStateCounts(): Record<State, number> {
+  return { pending: 0, running: 0, paused: 0, stopped: 0, succeeded: 0, failed: 0, unknown: 0 };
+}
+
+/** `matched` must already be newest first; counts cover every matched task, not only the listed ones. */
+export function summariseTasks(fetched: number, matched: DownloadTask[], listed: number): Summary {
+  const byState = emptyStateCounts();
+  const byStatus: Record<string, number> = {};
+  let totalDataSizeBytes = 0;
+  let newest: string | null = null;
+  let oldest: string | null = null;
+  const failedTasks: FailedTask[] = [];
+  for (const task of matched) {
+    byState[task.state] += 1;
+    const status = task.status ?? '(none)';
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+    totalDataSizeBytes += task.dataSizeBytes ?? 0;
+    if (task.createdAt !== null) {
+      if (newest === null || task.createdAt > newest) newest = task.createdAt;
+      if (oldest === null || task.createdAt < oldest) oldest = task.createdAt;
+    }
+    if (task.state === 'failed' && failedTasks.length < MAX_FAILED_IN_SUMMARY) {
+      failedTasks.push({ taskId: task.taskId, taskName: task.taskName, status: task.status, errorMessage: task.errorMessage });
+    }
+  }
+  return {
+    fetched,
+    matched: matched.length,
+    listed,
+    byState,
+    byStatus,
+    totalDataSizeBytes,
+    newestCreatedAt: newest,
+    oldestCreatedAt: oldest,
+    failedTasks,
+  };
+}

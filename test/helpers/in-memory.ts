@@ -1,0 +1,33 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Config } from '../../src/config.js';
+import type { DbsClient } from '../../src/dbs/client.js';
+import { createLogger } from '../../src/log.js';
+import { createServer } from '../../src/server.js';
+
+export const TEST_CONFIG: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4 };
+
+/** Wires a real MCP client to the server in memory; returns `callTool` and the captured log lines. */
+export async function setup(client: DbsClient, config: Config = TEST_CONFIG) {
+  const logLines: string[] = [];
+  const log = createLogger({ stderrLevel: 'debug', write: (line) => logLines.push(line) });
+  const server = createServer({ config, client, log });
+  log.attach(server);
+  const mcp = new Client({ name: 'test', version: '1.0.0' });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(serverTransport), mcp.connect(clientTransport)]);
+  return {
+    mcp,
+    logLines,
+    async callTool(args: Record<string, unknown>): Promise<CallToolResult & { text: string }> {
+      const result = (await mcp.callTool({ name: 'list_backup_set_download_tasks', arguments: args })) as CallToolResult;
+      const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+      return { ...result, text };
+    },
+    async close() {
+      await mcp.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DbsError } from '../../src/dbs/errors.js';
+import { fakeClient, rawTasks } from '../helpers/fake-client.js';
+import { setup } from '../helpers/in-memory.js';
+
+let active: Awaited<ReturnType<typeof setup>> | undefined;
+afterEach(async () => {
+  await active?.close();
+  active = undefined;
+});
+
+async function connect(tasks = rawTasks(75), fail?: Parameters<typeof fakeClient>[1]['fail']) {
+  const client = fakeClient(tasks, { fail });
+  active = await setup(client);
+  return { ...active, client };
+}
+
+describe('tools/list', () => {
+  it('lists the tool with a title, all four annotations and both schemas', async () => {
+    const { mcp } = await connect();
+    const { tools } = await mcp.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks']);
+    const tool = tools[0]!;
+    expect(tool.title).toBe('List DBS backup set download tasks');
+    expect(tool.annotations).toEqual({ title: 'List DBS backup set download tasks', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });
+    expect(Object.keys(tool.inputSchema.properties ?? {})).toEqual([
+      'backupPlanId',
+      'backupSetDownloadTaskId',
+      'pageSize',
+      'pageNum',
+      'allPages',
+      'maxPages',
+      'states',
+      'limit',
+      'includeUrls',
+      'regionId',
+      'clientToken',
+    ]);
+    expect(tool.inputSchema.additionalProperties).toBe(false);
+    expect(Object.keys(tool.outputSchema?.properties ?? {})).toEqual(['request', 'page', 'summary', 'tasks', 'warnings', 'nextArguments']);
+  });
+});
+
+describe('tools/call input checks', () => {
+  it.each([
+    [{}, /^InvalidInput: give backupPlanId or backupSetDownloadTaskId/],
+    [{ backupPlanId: '', backupSetDownloadTaskId: '' }, /^InvalidInput: give backupPlanId or backupSetDownloadTaskId/],
+    [{ backupPlanId: 'p', pageSize: 40 }, /pageSize must be 30, 50 or 100/],
+    [{ backupPlanId: 'p', pageNum: -1 }, /pageNum/],
+    [{ backupPlanId: 'p', pageNum: 1.5 }, /pageNum/],
+    [{ backupPlanId: 'p', maxPages: 51 }, /maxPages/],
+    [{ backupPlanId: 'p', limit: 0 }, /limit/],
+    [{ backupPlanId: 'p', states: ['done'] }, /states are pending, running, paused, stopped, succeeded, failed, unknown/],
+    [{ backupPlanId: 'p', regionId: 'CN_HANGZHOU' }, /regionId looks like cn-hangzhou/],
+    [{ backupPlanId: 'p', pagesize: 50 }, /unknown key\(s\) pagesize; allowed keys: backupPlanId, backupSetDownloadTaskId, pageSize, pageNum, allPages, maxPages, states, limit, includeUrls, regionId, clientToken/],
+    [{ backupPlanId: 'p; rm -rf' }, /Backup plan ID takes letters, digits/],
+    [{ backupPlanId: 'x'.repeat(65) }, /at most 64 characters/],
+    [{ backupPlanId: 'p', clientToken: 'has space' }, /clientToken takes printable ASCII/],
+    [{ backupPlanId: 'p', includeUrls: 'yes' }, /includeUrls/],
+  ])('%j is refused with a message naming the problem', async (args, message) => {
+    const { callTool, client } = await connect();
+    const result = await callTool(args);
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(message);
+    expect(client.requests).toHaveLength(0);
+  });
+});
+
+describe('tools/call results', () => {
+  it('returns structuredContent and a text block for a first page', async () => {
+    const { callTool } = await connect();
+    const result = await callTool({ backupPlanId: 'plan1' });
+    expect(result.isError).toBeFalsy();
+    const structured = result.structuredContent as { page: unknown; summary: { fetched: number }; tasks: { taskId: string }[] };
+    expect(structured.page).toEqual({ pageNum: 0, pageSize: 30, pagesFetched: 1, totalPages: 3, totalElements: 75, hasMore: true, nextPageNum: 1 });
+    expect(structured.summary.fetched).toBe(30);
+    expect(structured.tasks[0]!.taskId).toBe('t029');
+    expect(result.text.split('\n')[0]).toBe('Backup set download tasks for plan plan1, region cn-hangzhou: page 0 of 0-2 (zero-based, 30 per page), 75 in total.');
+    expect(result.text).toContain('More pages: call list_backup_set_download_tasks with {"backupPlanId":"plan1","pageSize":30,"pageNum":1}');
+  });
+
+  it('sends progress notifications per page when asked', async () => {
+    const { mcp } = await connect(rawTasks(300));
+    const progress: number[] = [];
+    const result = await mcp.callTool(
+      { name: 'list_backup_set_download_tasks', arguments: { backupPlanId: 'p', allPages: true } },
+      undefined,
+      { onprogress: (p) => progress.push(p.progress) },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('answers an API failure with isError, the code first and a next step', async () => {
+    const { callTool, logLines } = await connect(rawTasks(5), () =>
+      new DbsError('Forbidden.RAM', 'User not authorized', { httpStatus: 403, requestId: 'RID-9', authAction: 'dbs:DescribeBackupSetDownloadTaskList' }),
+    );
+    const result = await callTool({ backupPlanId: 'p' });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    expect(result.text).toBe(
+      'Forbidden.RAM: User not authorized\nHTTP 403, request id RID-9\nNext: Grant the RAM identity the action dbs:DescribeBackupSetDownloadTaskList (for example with a RAM policy), then call again.',
+    );
+    expect(logLines.join('')).toContain('Forbidden.RAM');
+  });
+
+  it('answers an unexpected exception as an error and keeps serving', async () => {
+    let calls = 0;
+    const { callTool, logLines } = await connect(rawTasks(5), () => {
+      calls += 1;
+      if (calls === 1) throw new TypeError('boom at https://x/y?Signature=leak');
+      return undefined;
+    });
+    const failed = await callTool({ backupPlanId: 'p' });
+    expect(failed.isError).toBe(true);
+    expect(failed.text).toMatch(/^UnexpectedError: /);
+    expect(failed.text).not.toContain('leak');
+    expect(logLines.join('')).toContain('TypeError: boom');
+    expect(logLines.join('')).not.toContain('Signature=leak');
+    const next = await callTool({ backupPlanId: 'p' });
+    expect(next.isError).toBeFalsy();
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { DbsError, formatError, isRetryableApiError, nextStep } from '../../src/dbs/errors.js';
+
+describe('isRetryableApiError', () => {
+  it.each([
+    ['Throttling.User', 400, true],
+    ['Throttling', 503, true],
+    ['ServiceUnavailable', 503, true],
+    ['InternalError', 500, true],
+    ['HTTP429', 429, true],
+    ['Something', 502, true],
+    ['Forbidden.RAM', 403, false],
+    ['SignatureDoesNotMatch', 400, false],
+    ['InvalidAccessKeyId.NotFound', 404, false],
+    ['Param.NotFound', undefined, false],
+  ] as const)('%s (HTTP %s) -> %s', (code, status, retryable) => {
+    expect(isRetryableApiError(code, status)).toBe(retryable);
+  });
+});
+
+describe('formatError', () => {
+  it('starts with the code, then the facts, then what to do', () => {
+    const error = new DbsError('Forbidden.RAM', 'User not authorized to operate on the specified resource.', {
+      httpStatus: 403,
+      requestId: 'ABC-123',
+      authAction: 'dbs:DescribeBackupSetDownloadTaskList',
+    });
+    expect(formatError(error)).toBe(
+      [
+        'Forbidden.RAM: User not authorized to operate on the specified resource.',
+        'HTTP 403, request id ABC-123',
+        'Next: Grant the RAM identity the action dbs:DescribeBackupSetDownloadTaskList (for example with a RAM policy), then call again.',
+      ].join('\n'),
+    );
+  });
+
+  it('mentions attempts when there were retries', () => {
+    expect(formatError(new DbsError('Timeout', 'slow', { attempts: 3 }))).toMatch(/^Timeout: slow\nafter 3 attempts\nNext: .*DBS_MCP_TIMEOUT_MS/);
+  });
+
+  it.each([
+    ['MissingCredentials', /ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET/],
+    ['InvalidAccessKeyId.NotFound', /ALIBABA_CLOUD_ACCESS_KEY_ID/],
+    ['SignatureDoesNotMatch', /ALIBABA_CLOUD_ACCESS_KEY_SECRET/],
+    ['Throttling.User', /wait a few seconds/],
+    ['Param.NotFound', /backupPlanId/],
+    ['InvalidSecurityToken.Expired', /ALIBABA_CLOUD_SECURITY_TOKEN/],
+    ['InvalidTimeStamp.Expired', /clock/],
+    ['NetworkError', /network access/],
+    ['BadResponse', /not a DBS result/],
+    ['Cancelled', /cancelled/],
+    ['InvalidInput', /Fix the arguments/],
+  ])('%s has a next step', (code, hint) => {
+    expect(nextStep(new DbsError(code, 'm'))).toMatch(hint);
+  });
+
+  it('never prints "undefined" for missing facts', () => {
+    expect(formatError(new DbsError('NetworkError', 'could not talk to host: ECONNREFUSED'))).not.toContain('undefined');
+  });
+});

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { backupKindOf, compareNewestFirst, normaliseTask, stateOf, summariseTasks, toIsoTime, type DownloadTask } from '../../src/tasks.js';
+
+describe('stateOf: raw BackupSetDownloadStatus to state, case-insensitive', () => {
+  it.each([
+    ['init', 'pending'],
+    ['checking', 'pending'],
+    ['check_pass', 'pending'],
+    ['schedule', 'pending'],
+    ['running', 'running'],
+    ['pause', 'paused'],
+    ['stop', 'stopped'],
+    ['finish', 'succeeded'],
+    ['Finish', 'succeeded'],
+    ['failed', 'failed'],
+    ['warning', 'failed'],
+    ['caught', 'failed'],
+    ['Caught', 'failed'],
+    ['FAILED', 'failed'],
+    ['archived', 'unknown'],
+    [null, 'unknown'],
+  ] as const)('%s -> %s', (status, state) => {
+    expect(stateOf(status)).toBe(state);
+  });
+});
+
+describe('toIsoTime', () => {
+  it.each([
+    [1554560477000, '2019-04-06T14:21:17.000Z'],
+    ['1554560477000', '2019-04-06T14:21:17.000Z'],
+    [1554560477, '2019-04-06T14:21:17.000Z'],
+    [0, null],
+    ['', null],
+    [undefined, null],
+    [null, null],
+    ['soon', null],
+    [-5, null],
+    [Number.NaN, null],
+  ])('%j -> %j', (value, expected) => {
+    expect(toIsoTime(value)).toBe(expected);
+  });
+});
+
+describe('backupKindOf', () => {
+  it.each([
+    ['cbs_backup_sub_full', 'full'],
+    ['cbs_backup_sub_cont', 'incremental'],
+    ['CBS_BACKUP_SUB_FULL', 'full'],
+    ['physical_incr', 'incremental'],
+    ['something_else', null],
+    [null, null],
+  ] as const)('%s -> %s', (jobType, kind) => {
+    expect(backupKindOf(jobType)).toBe(kind);
+  });
+});
+
+const FULL_RAW = {
+  BackupGatewayId: '9223372036854775807',
+  BackupPlanId: 'dbs1hvb0wxxxxxx',
+  BackupSetCode: 'UTF_8',
+  BackupSetDataFormat: 'SQL',
+  BackupSetDataSize: 213,
+  BackupSetDbType: 'MySQL',
+  BackupSetDownloadCreateTime: 1554560477000,
+  BackupSetDownloadDir: 'test',
+  BackupSetDownloadFinishTime: 1554560537000,
+  BackupSetDownloadInternetUrl: 'https://x.oss.aliyuncs.com/a?Signature=secret',
+  BackupSetDownloadIntranetUrl: '',
+  BackupSetDownloadStatus: 'finish',
+  BackupSetDownloadTargetType: 'agent',
+  BackupSetDownloadTaskId: 'dbstooi01exxxxx',
+  BackupSetDownloadTaskName: 'nightly',
+  BackupSetDownloadWay: 'manual',
+  BackupSetId: 'dbsxxxxxx',
+  BackupSetJobType: 'cbs_backup_sub_full',
+  ErrMessage: '',
+};
+
+describe('normaliseTask', () => {
+  it('maps every field of a complete task', () => {
+    expect(normaliseTask(FULL_RAW, false)).toEqual({
+      taskId: 'dbstooi01exxxxx',
+      taskName: 'nightly',
+      backupPlanId: 'dbs1hvb0wxxxxxx',
+      backupSetId: 'dbsxxxxxx',
+      backupSetCode: 'UTF_8',
+      dbType: 'MySQL',
+      dataFormat: 'SQL',
+      dataSizeBytes: 213,
+      jobType: 'cbs_backup_sub_full',
+      backupKind: 'full',
+      downloadWay: 'manual',
+      targetType: 'agent',
+      gatewayId: '9223372036854775807',
+      downloadDir: 'test',
+      status: 'finish',
+      state: 'succeeded',
+      createdAt: '2019-04-06T14:21:17.000Z',
+      finishedAt: '2019-04-06T14:22:17.000Z',
+      durationSeconds: 60,
+      errorMessage: null,
+      hasDownloadUrl: true,
+    });
+  });
+
+  it('adds URLs only when asked', () => {
+    const task = normaliseTask(FULL_RAW, true);
+    expect(task.internetUrl).toBe('https://x.oss.aliyuncs.com/a?Signature=secret');
+    expect(task.intranetUrl).toBeNull();
+    expect('internetUrl' in normaliseTask(FULL_RAW, false)).toBe(false);
+  });
+
+  it('turns missing, empty and zero values into null, never "undefined" or NaN', () => {
+    const task = normaliseTask({ BackupSetDownloadTaskId: 'only', BackupSetDownloadFinishTime: 0, BackupSetDataSize: '', BackupGatewayId: 0, ErrMessage: '  ' }, false);
+    expect(task).toEqual({
+      taskId: 'only',
+      taskName: null,
+      backupPlanId: null,
+      backupSetId: null,
+      backupSetCode: null,
+      dbType: null,
+      dataFormat: null,
+      dataSizeBytes: null,
+      jobType: null,
+      backupKind: null,
+      downloadWay: null,
+      targetType: null,
+      gatewayId: null,
+      downloadDir: null,
+      status: null,
+      state: 'unknown',
+      createdAt: null,
+      finishedAt: null,
+      durationSeconds: null,
+      errorMessage: null,
+      hasDownloadUrl: false,
+    });
+    expect(JSON.stringify(task)).not.toMatch(/undefined|NaN/);
+  });
+
+  it('keeps the error message of a failed task, with signed URLs redacted', () => {
+    const task = normaliseTask({ BackupSetDownloadStatus: 'Caught', ErrMessage: 'upload to https://b/x?Signature=abc failed' }, false);
+    expect(task.state).toBe('failed');
+    expect(task.errorMessage).toBe('upload to https://b/x?*** failed');
+  });
+
+  it('gives no duration when the finish precedes the start', () => {
+    expect(normaliseTask({ BackupSetDownloadCreateTime: 2000000000000, BackupSetDownloadFinishTime: 1000000000000 }, false).durationSeconds).toBeNull();
+  });
+});
+
+function t(taskId: string, createdAt: string | null, extra: Partial<DownloadTask> = {}): DownloadTask {
+  return { ...normaliseTask({ BackupSetDownloadTaskId: taskId }, false), createdAt, ...extra };
+}
+
+describe('compareNewestFirst', () => {
+  it('orders by creation time descending, then id, with undated tasks last', () => {
+    const tasks = [t('b', '2026-01-01T00:00:00.000Z'), t('z', null), t('a', '2026-01-01T00:00:00.000Z'), t('c', '2026-02-01T00:00:00.000Z')];
+    expect(tasks.sort(compareNewestFirst).map((x) => x.taskId)).toEqual(['c', 'a', 'b', 'z']);
+  });
+});
+
+describe('summariseTasks', () => {
+  it('counts states, statuses, sizes, the time range and failures over the matched tasks', () => {
+    const matched = [
+      t('a', '2026-03-01T00:00:00.000Z', { status: 'finish', state: 'succeeded', dataSizeBytes: 100 }),
+      t('b', '2026-02-01T00:00:00.000Z', { status: 'failed', state: 'failed', dataSizeBytes: null, errorMessage: 'disk full', taskName: 'n' }),
+      t('c', null, { status: 'Caught', state: 'failed', dataSizeBytes: 50 }),
+      t('d', '2026-01-01T00:00:00.000Z', { status: 'archived', state: 'unknown' }),
+    ];
+    expect(summariseTasks(9, matched, 2)).toEqual({
+      fetched: 9,
+      matched: 4,
+      listed: 2,
+      byState: { pending: 0, running: 0, paused: 0, stopped: 0, succeeded: 1, failed: 2, unknown: 1 },
+      byStatus: { finish: 1, failed: 1, Caught: 1, archived: 1 },
+      totalDataSizeBytes: 150,
+      newestCreatedAt: '2026-03-01T00:00:00.000Z',
+      oldestCreatedAt: '2026-01-01T00:00:00.000Z',
+      failedTasks: [
+        { taskId: 'b', taskName: 'n', status: 'failed', errorMessage: 'disk full' },
+        { taskId: 'c', taskName: null, status: 'Caught', errorMessage: null },
+      ],
+    });
+  });
+
+  it('lists at most 50 failed tasks', () => {
+    const matched = Array.from({ length: 60 }, (_, i) => t(`f${i}`, null, { status: 'failed', state: 'failed' }));
+    const summary = summariseTasks(60, matched, 10);
+    expect(summary.failedTasks).toHaveLength(50);
+    expect(summary.byState.failed).toBe(60);
+  });
+
+  it('is all zeros and nulls for no tasks', () => {
+    const summary = summariseTasks(0, [], 0);
+    expect(summary.newestCreatedAt).toBeNull();
+    expect(summary.totalDataSizeBytes).toBe(0);
+    expect(Object.values(summary.byState).every((n) => n === 0)).toBe(true);
+  });
+});
