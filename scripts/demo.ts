@@ -1,0 +1,57 @@
+/**
+ * `npm run demo`: starts the local DBS simulator, spawns the built server over stdio with a real
+ * MCP client, makes real tool calls (signed requests the simulator verifies) and prints what a model sees.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { fileURLToPath } from 'node:url';
+import { DEMO_PLANS, TEST_CREDENTIALS } from '../sim/fixtures.js';
+import { startSimulator } from '../sim/simulator.js';
+
+const serverPath = fileURLToPath(new URL('../index.js', import.meta.url));
+const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+const sim = await startSimulator({ plans: DEMO_PLANS });
+const transport = new StdioClientTransport({
+  command: process.execPath,
+  args: [serverPath],
+  env: {
+    ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret,
+    ALIBABA_CLOUD_DBS_ENDPOINT: sim.url,
+    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+  },
+  stderr: 'inherit',
+});
+const client = new Client({ name: 'dbs-backup-mcp-demo', version: '1.0.0' });
+
+try {
+  await client.connect(transport);
+  const { tools } = await client.listTools();
+  out(`Server ${client.getServerVersion()?.name} ${client.getServerVersion()?.version} at ${serverPath}`);
+  out(`Simulated DBS endpoint ${sim.url} (verifies ACS3-HMAC-SHA256 signatures)`);
+  out(`Tools: ${tools.map((t) => t.name).join(', ')}`);
+
+  const calls: { title: string; args: Record<string, unknown> }[] = [
+    { title: 'Which downloads of plan dbs1demoplan01 failed, and why?', args: { backupPlanId: 'dbs1demoplan01', allPages: true, states: ['failed'] } },
+    { title: 'First page of the plan, 30 tasks a page', args: { backupPlanId: 'dbs1demoplan01', limit: 8 } },
+  ];
+  for (const { title, args } of calls) {
+    out();
+    out(`=== ${title}`);
+    out(`tools/call ${tools[0]?.name} ${JSON.stringify(args)}`);
+    const result = await client.callTool({ name: 'list_backup_set_download_tasks', arguments: args });
+    const content = result.content as { type: string; text?: string }[];
+    out('--- text the model reads:');
+    out(content.map((c) => c.text ?? '').join('\n'));
+    const structured = result.structuredContent as { summary?: { byState?: unknown }; request?: { requestIds?: string[] } } | undefined;
+    out(`--- structuredContent: summary.byState ${JSON.stringify(structured?.summary?.byState)}, ${structured?.request?.requestIds?.length ?? 0} signed request(s) verified`);
+  }
+  const rejected = sim.requests.filter((r) => r.status !== 200);
+  out();
+  out(`Simulator saw ${sim.requests.length} request(s), ${rejected.length} rejected.`);
+  if (rejected.length > 0) process.exitCode = 1;
+} finally {
+  await client.close();
+  await sim.close();
+}
