@@ -79,15 +79,25 @@ interface Signer {
   ): string;
 }
 
+/**
+ * The @alicloud packages are CommonJS with `exports.default = Class`: Node's ESM import puts that
+ * under `.default.default`, while some loaders (vitest) hand over `exports.default` directly.
+ */
+function commonJsDefault<T>(module: { default: unknown }): T {
+  const outer = module.default as { default?: T };
+  return outer.default ?? (outer as T);
+}
+
 let signerPromise: Promise<Signer> | undefined;
 
 /** Loaded on the first call, not at start-up: the SDK modules cost tens of milliseconds to load. */
 function loadSigner(): Promise<Signer> {
-  signerPromise ??= import('@alicloud/openapi-util').then((module) => {
-    const util = (module.default as unknown as { default?: Signer }).default ?? (module.default as unknown as Signer);
-    return util;
-  });
+  signerPromise ??= import('@alicloud/openapi-util').then((module) => commonJsDefault<Signer>(module));
   return signerPromise;
+}
+
+function loadCredentialClass(): Promise<new () => ChainCredential> {
+  return import('@alicloud/credentials').then((module) => commonJsDefault<new () => ChainCredential>(module));
 }
 
 interface ChainCredential {
@@ -103,9 +113,7 @@ export function defaultCredentialChain(): CredentialSource {
   return async () => {
     try {
       if (!chain) {
-        const module = await import('@alicloud/credentials');
-        const Credential = (module.default as unknown as { default: new () => ChainCredential }).default;
-        chain = new Credential();
+        chain = new (await loadCredentialClass())();
       }
       const model = await chain.getCredential();
       if (!model.accessKeyId || !model.accessKeySecret) {

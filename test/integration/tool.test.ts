@@ -9,7 +9,7 @@ afterEach(async () => {
   active = undefined;
 });
 
-async function connect(tasks = rawTasks(75), fail?: Parameters<typeof fakeClient>[1]['fail']) {
+async function connect(tasks = rawTasks(75), fail?: NonNullable<Parameters<typeof fakeClient>[1]>['fail']) {
   const client = fakeClient(tasks, { fail });
   active = await setup(client);
   return { ...active, client };
