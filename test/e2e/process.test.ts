@@ -33,7 +33,8 @@ describe('cancellation', () => {
       own.addFault({ kind: 'hang', times: 1 });
       const controller = new AbortController();
       const pending = session.callTool({ backupPlanId: PLAN }, { signal: controller.signal });
-      await until(() => own.openConnections() === 1, 5000);
+      // Connected is not enough: wait until the simulator has taken the request (and its hang fault).
+      await until(() => own.requests.length === 1 && own.openConnections() === 1, 5000);
       controller.abort();
       await expect(pending).rejects.toThrow(/abort/i);
       const closedIn = await until(() => own.openConnections() === 0, 1000);
