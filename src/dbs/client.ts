@@ -88,10 +88,19 @@ function commonJsDefault<T>(module: { default: unknown }): T {
   return outer.default ?? (outer as T);
 }
 
+/**
+ * The SDK's HTTP and signing code logs through `debug`, which reads DEBUG once, when it loads: with DEBUG=*
+ * it would print STS answers (secrets, tokens), OIDC tokens and signed request lines to stderr.
+ */
+function withoutSdkDebugLogs(): void {
+  delete process.env.DEBUG;
+}
+
 let signerPromise: Promise<Signer> | undefined;
 
 /** Loaded on the first call, not at start-up: the SDK modules cost tens of milliseconds to load. */
 function loadSigner(): Promise<Signer> {
+  withoutSdkDebugLogs();
   signerPromise ??= import('@alicloud/openapi-util').then((module) => commonJsDefault<Signer>(module));
   return signerPromise;
 }
@@ -127,6 +136,7 @@ const PROVIDER_CLASSES = [
 type ProviderClasses = Record<(typeof PROVIDER_CLASSES)[number], SdkProviderClass>;
 
 function loadProviderClasses(): Promise<ProviderClasses> {
+  withoutSdkDebugLogs();
   return import('@alicloud/credentials').then((module) => {
     const exports = module as unknown as Record<string, unknown>;
     const inner = exports.default as Record<string, unknown> | undefined;
