@@ -87,6 +87,8 @@ export interface Simulator {
   setLatency(ms: number): void;
   setItemsShape(shape: ItemsShape): void;
   addCredential(c: SimCredential): void;
+  /** Retires a key: later requests signed with it get InvalidAccessKeyId.NotFound. */
+  removeCredential(accessKeyId: string): void;
   /** Client sockets open right now. */
   openConnections(): number;
   /** Destroys every socket, hung ones included, and stops listening. */
@@ -702,6 +704,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     addCredential(c) {
       credentials.set(c.accessKeyId, { ...c });
+    },
+    removeCredential(accessKeyId) {
+      credentials.delete(accessKeyId);
     },
     openConnections() {
       return sockets.size;

@@ -88,45 +88,135 @@ function commonJsDefault<T>(module: { default: unknown }): T {
   return outer.default ?? (outer as T);
 }
 
+/**
+ * The SDK's HTTP and signing code logs through `debug`, which reads DEBUG once, when it loads: with DEBUG=*
+ * it would print STS answers (secrets, tokens), OIDC tokens and signed request lines to stderr.
+ */
+function withoutSdkDebugLogs(): void {
+  delete process.env.DEBUG;
+}
+
 let signerPromise: Promise<Signer> | undefined;
 
 /** Loaded on the first call, not at start-up: the SDK modules cost tens of milliseconds to load. */
 function loadSigner(): Promise<Signer> {
+  withoutSdkDebugLogs();
   signerPromise ??= import('@alicloud/openapi-util').then((module) => commonJsDefault<Signer>(module));
   return signerPromise;
 }
 
-function loadCredentialClass(): Promise<new () => ChainCredential> {
-  return import('@alicloud/credentials').then((module) => commonJsDefault<new () => ChainCredential>(module));
+interface SdkCredentials {
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  securityToken?: string;
 }
 
-interface ChainCredential {
-  getCredential(): Promise<{ accessKeyId?: string; accessKeySecret?: string; securityToken?: string; providerName?: string; type?: string }>;
+interface SdkProvider {
+  getCredentials(): Promise<SdkCredentials>;
+  getProviderName(): string;
+}
+
+interface SdkProviderBuilder {
+  build(): SdkProvider;
+  withRoleName(roleName: string | undefined): SdkProviderBuilder;
+  withCredentialsURI(uri: string): SdkProviderBuilder;
+}
+
+type SdkProviderClass = { builder(): SdkProviderBuilder };
+
+const PROVIDER_CLASSES = [
+  'EnvironmentVariableCredentialsProvider',
+  'OIDCRoleArnCredentialsProvider',
+  'CLIProfileCredentialsProvider',
+  'ProfileCredentialsProvider',
+  'ECSRAMRoleCredentialsProvider',
+  'URICredentialsProvider',
+] as const;
+
+type ProviderClasses = Record<(typeof PROVIDER_CLASSES)[number], SdkProviderClass>;
+
+function loadProviderClasses(): Promise<ProviderClasses> {
+  withoutSdkDebugLogs();
+  return import('@alicloud/credentials').then((module) => {
+    const exports = module as unknown as Record<string, unknown>;
+    const inner = exports.default as Record<string, unknown> | undefined;
+    const classes: Partial<ProviderClasses> = {};
+    for (const name of PROVIDER_CLASSES) {
+      const found = (exports[name] ?? inner?.[name]) as SdkProviderClass | undefined;
+      if (typeof found?.builder !== 'function') throw new Error(`@alicloud/credentials has no ${name}`);
+      classes[name] = found;
+    }
+    return classes as ProviderClasses;
+  });
 }
 
 /**
- * The `@alicloud/credentials` default chain (env, OIDC, CLI profile, credentials file, ECS RAM role, URI).
- * A chain that failed once keeps failing with a misleading error, so a failure drops it and the next call builds a fresh one.
+ * The providers of the SDK's default chain (`DefaultCredentialsProvider` in 2.4.7), in its order. A builder
+ * throws when its provider is not configured or is disabled (OIDC, CLI profile, ECS); that one is left out.
+ */
+function buildChain(classes: ProviderClasses): SdkProvider[] {
+  const env = process.env;
+  const providers: SdkProvider[] = [];
+  const add = (build: () => SdkProvider): void => {
+    try {
+      providers.push(build());
+    } catch {
+      // Not configured.
+    }
+  };
+  add(() => classes.EnvironmentVariableCredentialsProvider.builder().build());
+  add(() => classes.OIDCRoleArnCredentialsProvider.builder().build());
+  add(() => classes.CLIProfileCredentialsProvider.builder().build());
+  add(() => classes.ProfileCredentialsProvider.builder().build());
+  add(() => classes.ECSRAMRoleCredentialsProvider.builder().withRoleName(env.ALIBABA_CLOUD_ECS_METADATA).build());
+  // The SDK's chain adds this one even with no URI set, and then dials https://undefined/ (a DNS lookup
+  // leaving the machine, then ENOTFOUND) every time the others fail.
+  const uri = env.ALIBABA_CLOUD_CREDENTIALS_URI;
+  if (uri) add(() => classes.URICredentialsProvider.builder().withCredentialsURI(uri).build());
+  return providers;
+}
+
+interface Chain {
+  providers: SdkProvider[];
+  /** The provider that answered last; asked first, so session providers keep their cached STS credentials. */
+  current?: SdkProvider;
+}
+
+async function resolveChain(chain: Chain): Promise<{ credentials: SdkCredentials; provider: SdkProvider }> {
+  if (chain.current) return { credentials: await chain.current.getCredentials(), provider: chain.current };
+  for (const provider of chain.providers) {
+    try {
+      const credentials = await provider.getCredentials();
+      chain.current = provider;
+      return { credentials, provider };
+    } catch {
+      // Try the next provider, as the SDK's chain does.
+    }
+  }
+  throw new Error('no provider in the chain had credentials');
+}
+
+/**
+ * The `@alicloud/credentials` default chain: environment variables, OIDC, aliyun CLI profile, credentials
+ * file, ECS RAM role, then the credentials URI when one is set. Built from the SDK's own providers rather
+ * than `new Credential()`: that chain dials a URI nobody set, and after one failure it sticks to its last
+ * provider. Here a failure drops the chain, so the next call reads the environment and files afresh.
+ * Session providers (STS, OIDC, ECS, URI) refresh their credentials themselves; they are asked on every request.
  */
 export function defaultCredentialChain(): CredentialSource {
-  let chain: ChainCredential | undefined;
+  let chain: Chain | undefined;
   return async () => {
     try {
-      if (!chain) {
-        chain = new (await loadCredentialClass())();
-      }
-      const model = await chain.getCredential();
-      if (!model.accessKeyId || !model.accessKeySecret) {
+      chain ??= { providers: buildChain(await loadProviderClasses()) };
+      const { credentials, provider } = await resolveChain(chain);
+      if (!credentials.accessKeyId || !credentials.accessKeySecret) {
         throw new Error('the chain returned no access key');
       }
-      if (model.type === 'bearer' || model.type === 'id_token') {
-        throw new Error(`credential type ${model.type} is not supported for DBS`);
-      }
       return {
-        accessKeyId: model.accessKeyId,
-        accessKeySecret: model.accessKeySecret,
-        securityToken: model.securityToken || undefined,
-        providerName: model.providerName || undefined,
+        accessKeyId: credentials.accessKeyId,
+        accessKeySecret: credentials.accessKeySecret,
+        securityToken: credentials.securityToken || undefined,
+        providerName: `default/${provider.getProviderName()}`,
       };
     } catch {
       chain = undefined;

@@ -25,9 +25,19 @@ export interface StdioSession {
   close(): Promise<void>;
 }
 
+export interface SpawnOptions {
+  /** Options for node itself, before the script (e.g. `--import` of a preload). */
+  nodeArgs?: string[];
+}
+
 /** Spawns the built server (dist/index.js) over stdio with a real MCP client. */
-export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<StdioSession> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [SERVER_PATH, ...args], env, stderr: 'pipe' });
+export async function spawnServer(env: Record<string, string>, args: string[] = [], options: SpawnOptions = {}): Promise<StdioSession> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [...(options.nodeArgs ?? []), SERVER_PATH, ...args],
+    env,
+    stderr: 'pipe',
+  });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');

@@ -477,6 +477,16 @@ describe('the DBS simulator', () => {
       expect(after.status).toBe(200);
     });
 
+    it('refuses a key once it is retired', async () => {
+      const rotated = { accessKeyId: 'STS.NSimRotatedKey0003', accessKeySecret: 'rotated-secret-4c', securityToken: 'rotated-token-8e' };
+      sim.addCredential(rotated);
+      const before = await signedRequest(sim, { query: { BackupPlanId: PLAN }, credential: rotated });
+      sim.removeCredential(rotated.accessKeyId);
+      const after = await signedRequest(sim, { query: { BackupPlanId: PLAN }, credential: rotated });
+      expect(before.status).toBe(200);
+      expect(json(after).Code).toBe('InvalidAccessKeyId.NotFound');
+    });
+
     it('records a RegionId that arrives in the query, and otherwise ignores it', async () => {
       const result = await signedRequest(sim, { query: { BackupPlanId: OTHER_PLAN, RegionId: 'cn-hangzhou' } });
       expect(result.status).toBe(200);
