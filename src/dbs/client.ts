@@ -250,6 +250,25 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** Settles with `promise`, or rejects with `reason()` as soon as `signal` aborts (the work itself cannot be stopped). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal, reason: () => DbsError): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 function cancelled(): DbsError {
   return new DbsError('Cancelled', 'the call was cancelled before the endpoint answered');
 }
@@ -288,8 +307,14 @@ export function createDbsClient(options: ClientOptions): DbsClient {
   };
 
   async function attempt(endpoint: Endpoint, request: PageRequest, signal: AbortSignal | undefined): Promise<RawPage> {
-    const [signer, creds] = await Promise.all([loadSigner(), credentials()]);
-    if (signal?.aborted) throw cancelled();
+    // One deadline for the whole attempt: a credentials provider that hangs (STS, ECS metadata) counts too.
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    const [signer, creds] = await abortable(Promise.all([loadSigner(), credentials()]), combined, () =>
+      signal?.aborted
+        ? cancelled()
+        : new DbsError('Timeout', `the credentials provider did not answer within ${options.timeoutMs} ms (DBS_MCP_TIMEOUT_MS)`, { retryable: true }),
+    );
     const query = businessQuery(request);
     const headers: Record<string, string> = {
       host: endpoint.host,
@@ -318,8 +343,6 @@ export function createDbsClient(options: ClientOptions): DbsClient {
       .map((key) => `${encodeQueryValue(key)}=${encodeQueryValue(query[key]!)}`)
       .join('&');
 
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     const transport = endpoint.protocol === 'https' ? https : http;
     const [hostname, port] = splitHost(endpoint.host);
 

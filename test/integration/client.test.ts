@@ -1,0 +1,80 @@
+/** The DBS client in-process against the simulator: real signing, real HTTP, injected failures. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDbsClient, type CredentialSource } from '../../src/dbs/client.js';
+import type { DbsError } from '../../src/dbs/errors.js';
+import { makeTasks, TEST_CREDENTIALS } from '../../sim/fixtures.js';
+import { startSimulator, type Simulator } from '../../sim/simulator.js';
+
+const PLAN = 'dbs1clientplan';
+let sim: Simulator;
+const staticCredentials: CredentialSource = async () => TEST_CREDENTIALS;
+
+beforeAll(async () => {
+  sim = await startSimulator({ plans: { [PLAN]: makeTasks({ planId: PLAN, count: 70, seed: 5 }) } });
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+const endpoint = () => ({ protocol: 'http' as const, host: sim.endpoint });
+const page = { backupPlanId: PLAN, pageSize: 30, pageNum: 0 };
+
+describe('createDbsClient', () => {
+  it('signs a request the simulator verifies and returns the parsed page', async () => {
+    const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 1, credentials: staticCredentials });
+    const result = await client.describePage(endpoint(), { ...page, pageNum: 2, clientToken: 'tok-(1)!' });
+    expect(result).toMatchObject({ pageNum: 2, pageSize: 30, totalElements: 70, totalPages: 3, attempts: 1 });
+    expect(result.items).toHaveLength(10);
+    const seen = sim.requests[sim.requests.length - 1]!;
+    expect(seen.status).toBe(200);
+    expect(seen.query).toEqual({ BackupPlanId: PLAN, PageNum: '2', PageSize: '30', ClientToken: 'tok-(1)!' });
+    expect(seen.headers['x-acs-action']).toBe('DescribeBackupSetDownloadTaskList');
+    expect(seen.headers['x-acs-version']).toBe('2019-03-06');
+  });
+
+  it('retries retryable failures with backoff, then reports the attempts', async () => {
+    const delays: number[] = [];
+    const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 4, credentials: staticCredentials, backoffMs: (n) => n });
+    sim.addFault({ kind: 'service-unavailable' });
+    const error = (await client.describePage(endpoint(), page, { onRetry: (r) => delays.push(r.delayMs) }).catch((e: unknown) => e)) as DbsError;
+    sim.clearFaults();
+    expect(error).toMatchObject({ code: 'ServiceUnavailable', httpStatus: 503, attempts: 4, retryable: true });
+    expect(delays).toEqual([2, 3, 4]);
+  });
+
+  it('does not retry what cannot succeed', async () => {
+    const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 3, credentials: async () => ({ ...TEST_CREDENTIALS, accessKeySecret: 'wrong' }) });
+    const before = sim.requests.length;
+    await expect(client.describePage(endpoint(), page)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', attempts: 1 });
+    expect(sim.requests.length - before).toBe(1);
+  });
+
+  it('bounds a hanging credentials provider by the attempt deadline', async () => {
+    const never: CredentialSource = () => new Promise(() => undefined);
+    const client = createDbsClient({ timeoutMs: 150, maxAttempts: 2, credentials: never, backoffMs: () => 1 });
+    const started = performance.now();
+    await expect(client.describePage(endpoint(), page)).rejects.toMatchObject({
+      code: 'Timeout',
+      attempts: 2,
+      message: 'the credentials provider did not answer within 150 ms (DBS_MCP_TIMEOUT_MS)',
+    });
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('stops waiting for credentials when the call is cancelled', async () => {
+    const never: CredentialSource = () => new Promise(() => undefined);
+    const client = createDbsClient({ timeoutMs: 60_000, maxAttempts: 3, credentials: never });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    await expect(client.describePage(endpoint(), page, { signal: controller.signal })).rejects.toMatchObject({ code: 'Cancelled' });
+  });
+
+  it('stops backing off when the call is cancelled', async () => {
+    const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 3, credentials: staticCredentials, backoffMs: () => 60_000 });
+    sim.addFault({ kind: 'throttling' });
+    const controller = new AbortController();
+    const pending = client.describePage(endpoint(), page, { signal: controller.signal, onRetry: () => setTimeout(() => controller.abort(), 10) });
+    await expect(pending).rejects.toMatchObject({ code: 'Cancelled' });
+    sim.clearFaults();
+  });
+});
