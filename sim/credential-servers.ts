@@ -111,21 +111,22 @@ async function listen(server: Server, protocol: 'http' | 'https', handler: Handl
   };
 }
 
+/** Temporary credentials as both the credentials URI and the ECS metadata service answer them. */
+function credentialBody(c: IssuedCredential): Record<string, string> {
+  return {
+    Code: 'Success',
+    AccessKeyId: c.accessKeyId,
+    AccessKeySecret: c.accessKeySecret,
+    SecurityToken: c.securityToken,
+    Expiration: expirationText(c.expiresAt),
+  };
+}
+
 /** What `ALIBABA_CLOUD_CREDENTIALS_URI` points at: GET answers the next credentials from `issue`. */
 export function startCredentialsUri(issue: () => IssuedCredential): Promise<LocalService> {
   return listen(createHttpServer(), 'http', (call) => {
     if (call.method !== 'GET') return { status: 405, body: { Code: 'MethodNotAllowed' } };
-    const c = issue();
-    return {
-      status: 200,
-      body: {
-        Code: 'Success',
-        AccessKeyId: c.accessKeyId,
-        AccessKeySecret: c.accessKeySecret,
-        SecurityToken: c.securityToken,
-        Expiration: expirationText(c.expiresAt),
-      },
-    };
+    return { status: 200, body: credentialBody(issue()) };
   });
 }
 
@@ -144,18 +145,7 @@ export function startMetadataService(roleName: string, issue: () => IssuedCreden
     if (call.headers['x-aliyun-ecs-metadata-token'] !== sessionToken) return { status: 401, body: 'Unauthorized' };
     if (call.method === 'GET' && call.path === ROLE_PATH) return { status: 200, body: roleName };
     if (call.method === 'GET' && call.path === `${ROLE_PATH}${roleName}`) {
-      const c = issue();
-      return {
-        status: 200,
-        body: {
-          Code: 'Success',
-          AccessKeyId: c.accessKeyId,
-          AccessKeySecret: c.accessKeySecret,
-          SecurityToken: c.securityToken,
-          Expiration: expirationText(c.expiresAt),
-          LastUpdated: expirationText(new Date()),
-        },
-      };
+      return { status: 200, body: { ...credentialBody(issue()), LastUpdated: expirationText(new Date()) } };
     }
     return { status: 404, body: 'Not Found' };
   });
