@@ -1,4 +1,5 @@
 import { parseEndpoint, type Endpoint } from './dbs/endpoint.js';
+import { parseHostPort } from './http-policy.js';
 
 /** Server settings, read once at start-up from an environment object. */
 export interface Config {
@@ -66,4 +67,64 @@ export function dropEmptyCredentialVariables(env: Env): void {
   for (const name of Object.keys(env)) {
     if (CREDENTIAL_VARIABLES.test(name) && env[name]?.trim() === '') delete env[name];
   }
+}
+
+/** Settings of the Streamable HTTP mode, read only when it is asked for. */
+export interface HttpConfig {
+  /** Bearer token every request must carry; null: none (then only a loopback address may be used). */
+  token: string | null;
+  /**
+   * Host header values accepted (`name` for any port, `name:port` for one); `*` accepts any.
+   * null: the loopback names (localhost, 127.0.0.1, [::1]) plus the listen address.
+   */
+  allowedHosts: string[] | null;
+  /** Origin header values accepted (`scheme://host[:port]`); null: http(s) origins on the loopback names. */
+  allowedOrigins: string[] | null;
+  /** How long in-flight requests may run after SIGTERM before they are cancelled. */
+  shutdownGraceMs: number;
+}
+
+// A guessable token is no protection; 16 characters is the shortest `openssl rand -hex 8` gives.
+const MIN_TOKEN_LENGTH = 16;
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+function listSetting(env: Env, name: string): string[] | null {
+  const raw = setting(env, name);
+  if (raw === undefined) return null;
+  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return items.length === 0 ? null : items;
+}
+
+function normaliseHostEntry(entry: string): string {
+  if (entry === '*') return entry;
+  const parsed = parseHostPort(entry);
+  if (parsed === null) {
+    throw new ConfigError(`DBS_MCP_ALLOWED_HOSTS: "${entry}" is not a host name or address with an optional port, e.g. mcp.example.com or mcp.example.com:8443`);
+  }
+  return parsed.port === undefined ? parsed.hostname : `${parsed.hostname}:${parsed.port}`;
+}
+
+/** `https://chat.example.com`, `http://localhost:3000`: scheme, host and port only. */
+function normaliseOriginEntry(entry: string): string {
+  const url = URL.canParse(entry) ? new URL(entry) : null;
+  const web = url !== null && (url.protocol === 'http:' || url.protocol === 'https:');
+  if (url === null || !web || url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`DBS_MCP_ALLOWED_ORIGINS: "${entry}" is not an origin such as https://chat.example.com or http://localhost:3000`);
+  }
+  return url.origin;
+}
+
+export function readHttpConfig(env: Env): HttpConfig {
+  const token = setting(env, 'DBS_MCP_HTTP_TOKEN') ?? null;
+  // The message never quotes the value: it is a secret even when it is a bad one.
+  if (token !== null && (token.length < MIN_TOKEN_LENGTH || !VISIBLE_ASCII.test(token))) {
+    throw new ConfigError(`DBS_MCP_HTTP_TOKEN must be at least ${MIN_TOKEN_LENGTH} visible ASCII characters without spaces (e.g. from openssl rand -hex 32)`);
+  }
+  return {
+    token,
+    allowedHosts: listSetting(env, 'DBS_MCP_ALLOWED_HOSTS')?.map(normaliseHostEntry) ?? null,
+    allowedOrigins: listSetting(env, 'DBS_MCP_ALLOWED_ORIGINS')?.map(normaliseOriginEntry) ?? null,
+    // 5 s: a page answers in well under a second; longer calls are allPages sweeps worth cancelling.
+    shutdownGraceMs: integerSetting(env, 'DBS_MCP_SHUTDOWN_GRACE_MS', 5_000, 0, 600_000),
+  };
 }

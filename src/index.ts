@@ -1,18 +1,29 @@
 #!/usr/bin/env node
-/** Wiring only: read the configuration once, build the client and the server, serve over stdio. */
+/** Wiring only: parse the command line, read the configuration once, build the client and the server, serve. */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { ConfigError, dropEmptyCredentialVariables, readConfig, type Config } from './config.js';
-import { createDbsClient } from './dbs/client.js';
+import { parseCommandLine, UsageError, USAGE, type CommandLine } from './cli.js';
+import { ConfigError, dropEmptyCredentialVariables, readConfig, readHttpConfig, type Config } from './config.js';
+import { createDbsClient, type DbsClient } from './dbs/client.js';
 import { createLogger } from './log.js';
+import type { RunningHttpServer } from './http.js';
 import { createServer } from './server.js';
 import { SERVER_VERSION } from './version.js';
 
 const log = createLogger({ stderrLevel: process.env.DBS_MCP_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
 
-function loadConfig(): Config {
+function readCommandLine(): CommandLine {
   try {
-    dropEmptyCredentialVariables(process.env);
-    return readConfig(process.env);
+    return parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`dbs-backup-mcp: ${error.message}\nRun dbs-backup-mcp --help for the options.\n`);
+    process.exit(2);
+  }
+}
+
+function loadConfig<T>(read: () => T): T {
+  try {
+    return read();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     log.error(`configuration: ${error.message}`);
@@ -20,13 +31,7 @@ function loadConfig(): Config {
   }
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const client = createDbsClient({
-    timeoutMs: config.timeoutMs,
-    maxAttempts: config.maxAttempts,
-    userAgent: `dbs-backup-mcp/${SERVER_VERSION}`,
-  });
+async function serveStdio(config: Config, client: DbsClient): Promise<void> {
   const server = createServer({ config, client, log });
   log.attach(server);
 
@@ -43,11 +48,54 @@ async function main(): Promise<void> {
   process.stdin.on('close', () => shutdown('stdin closed'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('uncaughtException', (error) => log.error(`uncaught: ${error.stack ?? error.message}`));
-  process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
 
   await server.connect(new StdioServerTransport());
   log.debug(`ready, region ${config.regionId}${config.endpointOverride ? `, endpoint ${config.endpointOverride.host}` : ''}`);
+}
+
+async function serveHttp(command: Extract<CommandLine, { command: 'http' }>, config: Config, client: DbsClient): Promise<void> {
+  const http = loadConfig(() => readHttpConfig(process.env));
+  // Loaded only here: stdio start-up does not pay for the HTTP transport.
+  const { ListenRefusedError, startHttpServer } = await import('./http.js');
+  let server: RunningHttpServer | undefined;
+  let closing = false;
+  const shutdown = (reason: string): void => {
+    if (closing) return;
+    closing = true;
+    log.info(`shutting down (${reason})`);
+    if (server === undefined) process.exit(0);
+    void server.close().finally(() => process.exit(0));
+  };
+  // Before listening: a signal right after the address is printed must still shut down cleanly.
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  try {
+    server = await startHttpServer({ host: command.host, port: command.port, http, context: { config, client, log } });
+  } catch (error) {
+    log.error(error instanceof ListenRefusedError ? error.message : `cannot listen on ${command.host}:${command.port}: ${(error as Error).message}`);
+    process.exit(error instanceof ListenRefusedError ? 2 : 1);
+  }
+}
+
+async function main(): Promise<void> {
+  const command = readCommandLine();
+  if (command.command === 'help') return void process.stdout.write(USAGE);
+  if (command.command === 'version') return void process.stdout.write(`${SERVER_VERSION}\n`);
+
+  const config = loadConfig(() => {
+    dropEmptyCredentialVariables(process.env);
+    return readConfig(process.env);
+  });
+  const client = createDbsClient({
+    timeoutMs: config.timeoutMs,
+    maxAttempts: config.maxAttempts,
+    userAgent: `dbs-backup-mcp/${SERVER_VERSION}`,
+  });
+  process.on('uncaughtException', (error) => log.error(`uncaught: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
+
+  if (command.command === 'http') await serveHttp(command, config, client);
+  else await serveStdio(config, client);
 }
 
 void main();

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readHttpConfig } from '../../src/config.js';
+
+const TOKEN = '0123456789abcdef0123456789abcdef';
+
+describe('readHttpConfig', () => {
+  it('has no token, default host and origin lists and a 5 s grace period when nothing is set', () => {
+    expect(readHttpConfig({})).toEqual({ token: null, allowedHosts: null, allowedOrigins: null, shutdownGraceMs: 5000 });
+  });
+
+  it('treats empty strings as unset', () => {
+    const env = { DBS_MCP_HTTP_TOKEN: '', DBS_MCP_ALLOWED_HOSTS: '', DBS_MCP_ALLOWED_ORIGINS: ' , ', DBS_MCP_SHUTDOWN_GRACE_MS: '' };
+    expect(readHttpConfig(env)).toEqual(readHttpConfig({}));
+  });
+
+  it('reads and normalises every setting', () => {
+    expect(
+      readHttpConfig({
+        DBS_MCP_HTTP_TOKEN: TOKEN,
+        DBS_MCP_ALLOWED_HOSTS: 'MCP.Example.com, mcp.example.com:8443,10.0.0.5, [0:0:0:0:0:0:0:1]:8816,*',
+        DBS_MCP_ALLOWED_ORIGINS: 'https://Chat.Example.com, http://localhost:3000/, https://x.example:443',
+        DBS_MCP_SHUTDOWN_GRACE_MS: '250',
+      }),
+    ).toEqual({
+      token: TOKEN,
+      allowedHosts: ['mcp.example.com', 'mcp.example.com:8443', '10.0.0.5', '[::1]:8816', '*'],
+      allowedOrigins: ['https://chat.example.com', 'http://localhost:3000', 'https://x.example'],
+      shutdownGraceMs: 250,
+    });
+  });
+
+  it.each([
+    ['DBS_MCP_ALLOWED_HOSTS', 'http://mcp.example.com', /DBS_MCP_ALLOWED_HOSTS: "http:\/\/mcp.example.com" is not a host name/],
+    ['DBS_MCP_ALLOWED_HOSTS', 'mcp.example.com/mcp', /DBS_MCP_ALLOWED_HOSTS/],
+    ['DBS_MCP_ALLOWED_HOSTS', 'mcp.example.com:70000', /DBS_MCP_ALLOWED_HOSTS/],
+    ['DBS_MCP_ALLOWED_HOSTS', 'a b', /DBS_MCP_ALLOWED_HOSTS/],
+    ['DBS_MCP_ALLOWED_ORIGINS', 'chat.example.com', /DBS_MCP_ALLOWED_ORIGINS: "chat.example.com" is not an origin/],
+    ['DBS_MCP_ALLOWED_ORIGINS', 'https://chat.example.com/app', /DBS_MCP_ALLOWED_ORIGINS/],
+    ['DBS_MCP_ALLOWED_ORIGINS', 'ftp://chat.example.com', /DBS_MCP_ALLOWED_ORIGINS/],
+    ['DBS_MCP_ALLOWED_ORIGINS', 'null', /DBS_MCP_ALLOWED_ORIGINS/],
+    ['DBS_MCP_SHUTDOWN_GRACE_MS', '-1', /DBS_MCP_SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000/],
+  ])('rejects %s=%s with a message naming it', (name, value, message) => {
+    expect(() => readHttpConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => readHttpConfig({ [name]: value })).toThrow(message);
+  });
+
+  it.each(['short-token', 'sixteen chars ok', `${TOKEN}\u00e9`])('rejects a weak or malformed token without quoting it (%s)', (token) => {
+    let error: unknown;
+    try {
+      readHttpConfig({ DBS_MCP_HTTP_TOKEN: token });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/^DBS_MCP_HTTP_TOKEN must be at least 16 visible ASCII characters/);
+    expect((error as Error).message).not.toContain(token);
+  });
+});
