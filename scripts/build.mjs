@@ -22,6 +22,6 @@ const common = {
 await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', minifyWhitespace: true, minifySyntax: true });
 await build({
   ...common,
-  entryPoints: { demo: 'scripts/demo.ts' },
+  entryPoints: { demo: 'scripts/demo.ts', bench: 'scripts/bench.ts' },
   outdir: 'dist/tools',
 });

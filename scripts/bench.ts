@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: measures the built server (dist/index.js) against its references on this machine
+ * and prints one table: each figure, its target, what it is compared with, PASS or FAIL.
+ * Exits 1 when a target is missed. Timings are medians or percentiles of runs that alternate with
+ * their reference, because other work on the machine makes single timings noisy.
+ */
+import { cpus } from 'node:os';
+import { coldStart } from './bench/cold-start.js';
+import { createContext, type BenchContext } from './bench/context.js';
+import { memory } from './bench/memory.js';
+import { pages } from './bench/pages.js';
+import { perCall } from './bench/per-call.js';
+import { formatTable, type Row } from './bench/report.js';
+
+const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+const sections: { name: string; run: (ctx: BenchContext) => Promise<Row[]> }[] = [
+  { name: 'cold start', run: coldStart },
+  { name: 'per call', run: perCall },
+  { name: 'memory', run: memory },
+  { name: 'pages', run: pages },
+  // HTTP transport load goes here: scripts/bench/http-load.ts (httpLoad) adds its rows as section 'HTTP load'.
+];
+
+const ctx = await createContext();
+const rows: Row[] = [];
+const started = performance.now();
+try {
+  out(`dbs-backup-mcp bench: node ${process.version}, ${cpus().length} cores, ${ctx.serverPath}`);
+  for (const section of sections) {
+    process.stderr.write(`bench: ${section.name}...\n`);
+    rows.push(...(await section.run(ctx)));
+  }
+  rows.push({
+    section: 'HTTP load',
+    figure: 'requests over the HTTP transport',
+    value: '-',
+    target: '',
+    reference: 'scripts/bench/http-load.ts, once the HTTP transport is in',
+    pass: null,
+  });
+} finally {
+  await ctx.sim.close();
+}
+out();
+out(formatTable(rows));
+const failed = rows.filter((r) => r.pass === false);
+out();
+out(`${rows.filter((r) => r.pass === true).length} targets met, ${failed.length} missed, in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+if (failed.length > 0) process.exitCode = 1;
