@@ -67,12 +67,17 @@ function numeric(value: unknown): number | null {
 }
 
 /** Epoch milliseconds (0, "" or missing mean "not yet"); a value below 1e11 can only be seconds. */
-export function toIsoTime(value: unknown): string | null {
+function epochMs(value: unknown): number | null {
   const n = numeric(value);
   if (n === null || n <= 0) return null;
-  const ms = n < 1e11 ? n * 1000 : n;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  // Truncated as Date does; past Date's range (8.64e15 ms) there is no time to show.
+  const ms = Math.trunc(n < 1e11 ? n * 1000 : n);
+  return ms <= 8.64e15 ? ms : null;
+}
+
+export function toIsoTime(value: unknown): string | null {
+  const ms = epochMs(value);
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 export function backupKindOf(jobType: string | null): DownloadTask['backupKind'] {
@@ -90,16 +95,16 @@ function gatewayIdOf(value: unknown): string | null {
 
 export function normaliseTask(raw: RawTask, includeUrls: boolean): DownloadTask {
   const status = text(raw.BackupSetDownloadStatus);
-  const createdAt = toIsoTime(raw.BackupSetDownloadCreateTime);
-  const finishedAt = toIsoTime(raw.BackupSetDownloadFinishTime);
+  const createdMs = epochMs(raw.BackupSetDownloadCreateTime);
+  const finishedMs = epochMs(raw.BackupSetDownloadFinishTime);
   const size = numeric(raw.BackupSetDataSize);
   const jobType = text(raw.BackupSetJobType);
   const internetUrl = text(raw.BackupSetDownloadInternetUrl);
   const intranetUrl = text(raw.BackupSetDownloadIntranetUrl);
   const error = text(raw.ErrMessage);
   let durationSeconds: number | null = null;
-  if (createdAt !== null && finishedAt !== null) {
-    const seconds = Math.round((Date.parse(finishedAt) - Date.parse(createdAt)) / 1000);
+  if (createdMs !== null && finishedMs !== null) {
+    const seconds = Math.round((finishedMs - createdMs) / 1000);
     durationSeconds = seconds >= 0 ? seconds : null;
   }
   const task: DownloadTask = {
@@ -119,8 +124,8 @@ export function normaliseTask(raw: RawTask, includeUrls: boolean): DownloadTask 
     downloadDir: text(raw.BackupSetDownloadDir),
     status,
     state: stateOf(status),
-    createdAt,
-    finishedAt,
+    createdAt: createdMs === null ? null : new Date(createdMs).toISOString(),
+    finishedAt: finishedMs === null ? null : new Date(finishedMs).toISOString(),
     durationSeconds,
     // Error text is the service's; it must not carry a signed URL into the model's context.
     errorMessage: error === null ? null : redactSecrets(error),
