@@ -47,6 +47,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
 
   await server.connect(new StdioServerTransport());
+  // The DBS SDK modules take 100-200 ms to load: load them after the handshake (a host lists tools
+  // right after it), not in the first tool call.
+  server.server.oninitialized = () => void setTimeout(() => void client.warmUp?.(), 200).unref();
   log.debug(`ready, region ${config.regionId}${config.endpointOverride ? `, endpoint ${config.endpointOverride.host}` : ''}`);
 }
 

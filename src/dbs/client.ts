@@ -48,6 +48,8 @@ export interface CallOptions {
 
 export interface DbsClient {
   describePage(endpoint: Endpoint, request: PageRequest, options?: CallOptions): Promise<PageResult>;
+  /** Loads what the first call would otherwise load (the SDK modules), so that call is not the slow one. */
+  warmUp?(): Promise<void>;
 }
 
 export interface Credentials {
@@ -89,15 +91,17 @@ function commonJsDefault<T>(module: { default: unknown }): T {
 }
 
 let signerPromise: Promise<Signer> | undefined;
+let credentialClassPromise: Promise<new () => ChainCredential> | undefined;
 
-/** Loaded on the first call, not at start-up: the SDK modules cost tens of milliseconds to load. */
+/** Loaded on the first call or by warmUp, not at start-up: the SDK modules take 100-200 ms to load. */
 function loadSigner(): Promise<Signer> {
   signerPromise ??= import('@alicloud/openapi-util').then((module) => commonJsDefault<Signer>(module));
   return signerPromise;
 }
 
 function loadCredentialClass(): Promise<new () => ChainCredential> {
-  return import('@alicloud/credentials').then((module) => commonJsDefault<new () => ChainCredential>(module));
+  credentialClassPromise ??= import('@alicloud/credentials').then((module) => commonJsDefault<new () => ChainCredential>(module));
+  return credentialClassPromise;
 }
 
 interface ChainCredential {
@@ -287,6 +291,10 @@ export function createDbsClient(options: ClientOptions): DbsClient {
   }
 
   return {
+    async warmUp() {
+      // A failure here shows up again, with its context, in the call that needs the module.
+      await Promise.all([loadSigner(), options.credentials ? undefined : loadCredentialClass()]).catch(() => undefined);
+    },
     async describePage(endpoint, request, callOptions = {}) {
       const { signal, onRetry } = callOptions;
       for (let n = 1; ; n++) {
