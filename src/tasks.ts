@@ -173,36 +173,112 @@ export function emptyStateCounts(): Record<State, number> {
   return { pending: 0, running: 0, paused: 0, stopped: 0, succeeded: 0, failed: 0, unknown: 0 };
 }
 
-/** `matched` must already be newest first; counts cover every matched task, not only the listed ones. */
-export function summariseTasks(fetched: number, matched: DownloadTask[], listed: number): Summary {
-  const byState = emptyStateCounts();
-  const byStatus: Record<string, number> = {};
-  let totalDataSizeBytes = 0;
-  let newest: string | null = null;
-  let oldest: string | null = null;
-  const failedTasks: FailedTask[] = [];
-  for (const task of matched) {
-    byState[task.state] += 1;
+/** Keeps the `size` newest of the tasks it is given, in any order, with little more than `size` held at once. */
+class NewestTasks {
+  private items: DownloadTask[] = [];
+  constructor(private readonly size: number) {}
+
+  add(task: DownloadTask): void {
+    this.items.push(task);
+    // Sorting a batch at a time: n log(size) overall, and the stable sort keeps arrival order among equals.
+    if (this.items.length >= 2 * this.size + 64) this.trim();
+  }
+
+  newestFirst(): DownloadTask[] {
+    this.trim();
+    return this.items;
+  }
+
+  private trim(): void {
+    this.items.sort(compareNewestFirst);
+    if (this.items.length > this.size) this.items.length = this.size;
+  }
+}
+
+/** Counts over matched tasks, fed one at a time in any order. */
+class SummaryCounter {
+  private readonly byState = emptyStateCounts();
+  private readonly byStatus: Record<string, number> = {};
+  private readonly failed = new NewestTasks(MAX_FAILED_IN_SUMMARY);
+  private matched = 0;
+  private totalDataSizeBytes = 0;
+  private newest: string | null = null;
+  private oldest: string | null = null;
+
+  add(task: DownloadTask): void {
+    this.matched += 1;
+    this.byState[task.state] += 1;
     const status = task.status ?? '(none)';
-    byStatus[status] = (byStatus[status] ?? 0) + 1;
-    totalDataSizeBytes += task.dataSizeBytes ?? 0;
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+    this.totalDataSizeBytes += task.dataSizeBytes ?? 0;
     if (task.createdAt !== null) {
-      if (newest === null || task.createdAt > newest) newest = task.createdAt;
-      if (oldest === null || task.createdAt < oldest) oldest = task.createdAt;
+      if (this.newest === null || task.createdAt > this.newest) this.newest = task.createdAt;
+      if (this.oldest === null || task.createdAt < this.oldest) this.oldest = task.createdAt;
     }
-    if (task.state === 'failed' && failedTasks.length < MAX_FAILED_IN_SUMMARY) {
-      failedTasks.push({ taskId: task.taskId, taskName: task.taskName, status: task.status, errorMessage: task.errorMessage });
+    if (task.state === 'failed') this.failed.add(task);
+  }
+
+  summary(fetched: number, listed: number): Summary {
+    return {
+      fetched,
+      matched: this.matched,
+      listed,
+      byState: this.byState,
+      byStatus: this.byStatus,
+      totalDataSizeBytes: this.totalDataSizeBytes,
+      newestCreatedAt: this.newest,
+      oldestCreatedAt: this.oldest,
+      failedTasks: this.failed.newestFirst().map((t) => ({ taskId: t.taskId, taskName: t.taskName, status: t.status, errorMessage: t.errorMessage })),
+    };
+  }
+}
+
+/** Counts cover every matched task, not only the listed ones; failedTasks are the newest failed ones. */
+export function summariseTasks(fetched: number, matched: readonly DownloadTask[], listed: number): Summary {
+  const counter = new SummaryCounter();
+  for (const task of matched) counter.add(task);
+  return counter.summary(fetched, listed);
+}
+
+export interface DigestOptions {
+  states: readonly State[];
+  limit: number;
+  includeUrls: boolean;
+}
+
+/**
+ * Folds pages of raw tasks, in page order, into the summary and the newest `limit` matching tasks,
+ * holding only those rather than every task read: a 50-page read keeps a few hundred tasks, not 5,000.
+ * A task id seen on an earlier page is skipped: pages shift while tasks are added.
+ */
+export class TaskDigest {
+  private readonly seen = new Set<string>();
+  private readonly wanted: ReadonlySet<State>;
+  private readonly counter = new SummaryCounter();
+  private readonly listed: NewestTasks;
+  private fetched = 0;
+
+  constructor(private readonly options: DigestOptions) {
+    this.wanted = new Set(options.states);
+    this.listed = new NewestTasks(options.limit);
+  }
+
+  add(page: readonly RawTask[]): void {
+    for (const raw of page) {
+      const task = normaliseTask(raw, this.options.includeUrls);
+      if (task.taskId !== null) {
+        if (this.seen.has(task.taskId)) continue;
+        this.seen.add(task.taskId);
+      }
+      this.fetched += 1;
+      if (this.wanted.size > 0 && !this.wanted.has(task.state)) continue;
+      this.counter.add(task);
+      this.listed.add(task);
     }
   }
-  return {
-    fetched,
-    matched: matched.length,
-    listed,
-    byState,
-    byStatus,
-    totalDataSizeBytes,
-    newestCreatedAt: newest,
-    oldestCreatedAt: oldest,
-    failedTasks,
-  };
+
+  result(): { summary: Summary; tasks: DownloadTask[] } {
+    const tasks = this.listed.newestFirst();
+    return { summary: this.counter.summary(this.fetched, tasks.length), tasks };
+  }
 }
