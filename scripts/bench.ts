@@ -42,6 +42,9 @@ try {
 } finally {
   await ctx.sim.close();
 }
+// Rows grouped by section, in the order the sections first appear.
+const order = [...new Set(rows.map((r) => r.section))];
+rows.sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section));
 out();
 out(formatTable(rows));
 const failed = rows.filter((r) => r.pass === false);

@@ -14,10 +14,15 @@ const WARM_UP = 2;
 const TARGET_RATIO = 1.0;
 const AIM_RATIO = 0.8;
 
+let compiled: string | undefined;
+
 /** Compiles the reference with tsc into .tmp/reference (ignored by git), as a newcomer would build it. */
 export function compileReference(ctx: BenchContext): string {
-  execFileSync(process.execPath, [`${ctx.root}node_modules/typescript/bin/tsc`, '-p', `${ctx.root}bench/tsconfig.json`], { stdio: 'inherit' });
-  return `${ctx.root}.tmp/reference/reference-server.js`;
+  if (compiled === undefined) {
+    execFileSync(process.execPath, [`${ctx.root}node_modules/typescript/bin/tsc`, '-p', `${ctx.root}bench/tsconfig.json`], { stdio: 'inherit' });
+    compiled = `${ctx.root}.tmp/reference/reference-server.js`;
+  }
+  return compiled;
 }
 
 interface StartTimes {
