@@ -58,7 +58,10 @@ export async function createRawClient(endpoint: string): Promise<RawClient> {
             const chunks: Buffer[] = [];
             res.on('data', (chunk: Buffer) => chunks.push(chunk));
             res.on('error', reject);
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), ms: performance.now() - started }));
+            res.on('end', () => {
+              const ms = performance.now() - started;
+              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), ms });
+            });
           },
         );
         req.on('error', reject);

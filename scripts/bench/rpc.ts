@@ -34,10 +34,9 @@ export const PROTOCOL_VERSION = '2025-06-18';
 export function spawnRpc(command: string, args: string[], env: Record<string, string>): RpcProcess {
   const spawnedAt = performance.now();
   const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  const pending = new Map<number, (value: { message: RpcMessage; at: number }) => void>();
+  const waiting = new Map<number, (value: { message: RpcMessage; at: number }) => void>();
   const failures = new Map<number, (error: Error) => void>();
   let nextId = 1;
-  let buffered = '';
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
@@ -49,7 +48,7 @@ export function spawnRpc(command: string, args: string[], env: Record<string, st
     request(method, params) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, resolve);
+        waiting.set(id, resolve);
         failures.set(id, reject);
         child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
       });
@@ -67,31 +66,36 @@ export function spawnRpc(command: string, args: string[], env: Record<string, st
     },
   };
 
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
+  // Raw bytes until a line is complete: the answer's time is when its last byte arrived, before any
+  // decoding or parsing here, so the driver's own work stays out of the figures.
+  let partial: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
     const at = performance.now();
-    buffered += chunk;
-    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      if (line.trim() === '') continue;
-      const message = JSON.parse(line) as RpcMessage;
-      if (message.id !== undefined && message.method === undefined) {
-        pending.get(message.id)?.({ message, at });
-        pending.delete(message.id);
-        failures.delete(message.id);
-      } else if (message.id === undefined) {
-        rpc.onNotification?.(message);
-      }
+    let start = 0;
+    for (let end = chunk.indexOf(10); end >= 0; end = chunk.indexOf(10, start)) {
+      const line = Buffer.concat([...partial, chunk.subarray(start, end)]).toString('utf8');
+      partial = [];
+      start = end + 1;
+      if (line.trim() !== '') dispatch(JSON.parse(line) as RpcMessage, at);
     }
+    if (start < chunk.length) partial.push(chunk.subarray(start));
   });
+  const dispatch = (message: RpcMessage, at: number): void => {
+    if (message.id !== undefined && message.method === undefined) {
+      waiting.get(message.id)?.({ message, at });
+      waiting.delete(message.id);
+      failures.delete(message.id);
+    } else if (message.id === undefined) {
+      rpc.onNotification?.(message);
+    }
+  };
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     stderr += chunk;
   });
   child.once('exit', (code) => {
     for (const fail of failures.values()) fail(new Error(`server exited (${code}) before answering; stderr: ${stderr.slice(-500)}`));
-    pending.clear();
+    waiting.clear();
     failures.clear();
   });
   return rpc;
