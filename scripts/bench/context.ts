@@ -1,19 +1,47 @@
 /** What every bench section shares: the simulator, the plan, the built server and its environment. */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { TEST_CREDENTIALS, makeTasks } from '../../sim/fixtures.js';
-import { startSimulator, type Simulator } from '../../sim/simulator.js';
+import { TEST_CREDENTIALS } from '../../sim/fixtures.js';
+import { PLAN_ID, PLAN_TASKS } from './plan.js';
 import { initialize, spawnRpc, type RpcMessage, type RpcProcess } from './rpc.js';
 
-/** 2,345 tasks: 24 pages of 100, the last one partly filled. */
-export const PLAN_ID = 'dbs1benchplan1';
-export const PLAN_TASKS = 2_345;
+export { PLAN_ID, PLAN_TASKS };
 export const TOOL = 'list_backup_set_download_tasks';
+
+/** The simulator process (scripts/bench/simulator-process.ts), seen from the bench. */
+export interface BenchSimulator {
+  /** 'host:port' */
+  endpoint: string;
+  url: string;
+  setLatency(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
 
 export interface BenchContext {
   root: string;
   serverPath: string;
-  sim: Simulator;
+  sim: BenchSimulator;
   env: Record<string, string>;
+}
+
+async function startSimulatorProcess(path: string): Promise<BenchSimulator> {
+  const child = fork(path, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [ready] = (await once(child, 'message')) as [{ endpoint: string }];
+  return {
+    endpoint: ready.endpoint,
+    url: `http://${ready.endpoint}`,
+    async setLatency(ms) {
+      const answered = once(child, 'message');
+      child.send({ latencyMs: ms });
+      await answered;
+    },
+    async close() {
+      const exited = once(child, 'exit');
+      child.disconnect();
+      await exited;
+    },
+  };
 }
 
 export function repoRoot(): string {
@@ -23,7 +51,7 @@ export function repoRoot(): string {
 
 export async function createContext(): Promise<BenchContext> {
   const root = repoRoot();
-  const sim = await startSimulator({ plans: { [PLAN_ID]: makeTasks({ planId: PLAN_ID, count: PLAN_TASKS, seed: 7 }) } });
+  const sim = await startSimulatorProcess(`${root}dist/tools/bench-simulator.js`);
   return {
     root,
     serverPath: `${root}dist/index.js`,

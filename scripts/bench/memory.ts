@@ -40,7 +40,7 @@ async function referenceGrowth(ctx: BenchContext, calls: number, bytes: number):
 }
 
 export async function memory(ctx: BenchContext): Promise<Row[]> {
-  ctx.sim.setLatency(0);
+  await ctx.sim.setLatency(0);
   const rpc = await startServer(ctx);
   try {
     await rpc.request('tools/list', {});

@@ -10,6 +10,7 @@ import { createRawClient } from './raw-http.js';
 import { ms, percent, ratio, type Row } from './report.js';
 import { median } from './stats.js';
 import { makeTasks } from '../../sim/fixtures.js';
+import { PLAN_SEED } from './plan.js';
 
 const LATENCY_MS = 80;
 const PAGE_SIZE = 100;
@@ -32,7 +33,7 @@ interface Expected {
 }
 
 function expectedFromFixture(): Expected {
-  const raw = makeTasks({ planId: PLAN_ID, count: PLAN_TASKS, seed: 7 });
+  const raw = makeTasks({ planId: PLAN_ID, count: PLAN_TASKS, seed: PLAN_SEED });
   const byState: Record<string, number> = { pending: 0, running: 0, paused: 0, stopped: 0, succeeded: 0, failed: 0, unknown: 0 };
   for (const task of raw) byState[STATE_OF[String(task.BackupSetDownloadStatus).toLowerCase()] ?? 'unknown']! += 1;
   const newestIds = raw
@@ -67,7 +68,7 @@ export async function pages(ctx: BenchContext): Promise<Row[]> {
   const sequentialFloor = totalPages * LATENCY_MS;
   const concurrencyFloor = Math.ceil((totalPages - 1) / CONCURRENCY) * LATENCY_MS + LATENCY_MS;
 
-  ctx.sim.setLatency(LATENCY_MS);
+  await ctx.sim.setLatency(LATENCY_MS);
   const rpc = await startServer(ctx);
   const walls: number[] = [];
   const progressCounts: number[] = [];
@@ -91,7 +92,7 @@ export async function pages(ctx: BenchContext): Promise<Row[]> {
       progressCounts.push(progress);
     }
 
-    ctx.sim.setLatency(0);
+    await ctx.sim.setLatency(0);
     const single = await callTool(rpc, { backupPlanId: PLAN_ID, pageSize: PAGE_SIZE, limit: 100 });
     textBytes = Buffer.byteLength(single.result.content.map((c) => c.text ?? '').join('\n'));
     structuredBytes = Buffer.byteLength(JSON.stringify(single.result.structuredContent));

@@ -13,7 +13,7 @@ const CALLS = 200;
 const TARGET_MS = 5;
 
 export async function perCall(ctx: BenchContext): Promise<Row[]> {
-  ctx.sim.setLatency(0);
+  await ctx.sim.setLatency(0);
   const rpc = await startServer(ctx);
   const raw = await createRawClient(ctx.sim.endpoint);
   const args = { backupPlanId: PLAN_ID, pageSize: 100 };
