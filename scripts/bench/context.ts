@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { TEST_CREDENTIALS } from '../../sim/fixtures.js';
 import { PLAN_ID, PLAN_TASKS } from './plan.js';
-import { initialize, spawnRpc, type RpcMessage, type RpcProcess } from './rpc.js';
+import { initialize, spawnRpc, type RpcProcess } from './rpc.js';
 
 export { PLAN_ID, PLAN_TASKS };
-export const TOOL = 'list_backup_set_download_tasks';
+const TOOL = 'list_backup_set_download_tasks';
 
 /** The simulator process (scripts/bench/simulator-process.ts), seen from the bench. */
 export interface BenchSimulator {
@@ -44,7 +44,7 @@ async function startSimulatorProcess(path: string): Promise<BenchSimulator> {
   };
 }
 
-export function repoRoot(): string {
+function repoRoot(): string {
   // dist/tools/bench.js -> the repository root.
   return fileURLToPath(new URL('../../', import.meta.url));
 }
@@ -90,4 +90,3 @@ export async function callTool(rpc: RpcProcess, args: Record<string, unknown>, p
   return { result, ms: at - started };
 }
 
-export type { RpcMessage };
