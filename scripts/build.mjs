@@ -22,6 +22,11 @@ const common = {
 await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', minifyWhitespace: true, minifySyntax: true });
 await build({
   ...common,
-  entryPoints: { demo: 'scripts/demo.ts', simulator: 'sim/cli.ts' },
+  entryPoints: {
+    demo: 'scripts/demo.ts',
+    simulator: 'sim/cli.ts',
+    bench: 'scripts/bench.ts',
+    'bench-simulator': 'scripts/bench/simulator-process.ts',
+  },
   outdir: 'dist/tools',
 });

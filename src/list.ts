@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { DbsClient, PageResult, RetryNotice } from './dbs/client.js';
 import { resolveEndpoint } from './dbs/endpoint.js';
 import { DbsError } from './dbs/errors.js';
-import { compareNewestFirst, normaliseTask, summariseTasks, type DownloadTask, type State, type Summary } from './tasks.js';
+import { TaskDigest, type DownloadTask, type State, type Summary } from './tasks.js';
 
 export interface ListInput {
   backupPlanId?: string | undefined;
@@ -48,11 +48,26 @@ export interface ListDeps {
   onRetry?: ((notice: RetryNotice, pageNum: number) => void) | undefined;
 }
 
-function lastPageOf(page: PageResult, pageSize: number, pageNum: number): number {
+/** What is kept of a page once its tasks are in the digest. */
+interface PageFacts {
+  requestId: string | null;
+  totalPages: number | null;
+  totalElements: number | null;
+  itemCount: number;
+}
+
+const factsOf = (page: PageResult): PageFacts => ({
+  requestId: page.requestId,
+  totalPages: page.totalPages,
+  totalElements: page.totalElements,
+  itemCount: page.items.length,
+});
+
+function lastPageOf(page: PageFacts, pageSize: number, pageNum: number): number {
   if (page.totalPages !== null) return page.totalPages - 1;
   if (page.totalElements !== null) return Math.ceil(page.totalElements / pageSize) - 1;
   // No totals at all: a full page suggests one more.
-  return page.items.length >= pageSize ? pageNum + 1 : pageNum;
+  return page.itemCount >= pageSize ? pageNum + 1 : pageNum;
 }
 
 export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promise<ListResult> {
@@ -67,8 +82,25 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
   const fetchPage = (pageNum: number, clientToken?: string): Promise<PageResult> =>
     client.describePage(endpoint, { ...base, pageNum, clientToken }, { signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) });
 
+  // Pages are folded into the digest in page order as soon as every page before them is in, so a
+  // page's raw tasks are dropped while later pages are still on their way.
+  const digest = new TaskDigest(input);
+  const folded: PageFacts[] = [];
+  const arrived = new Map<number, PageResult>();
+  let nextPage = input.pageNum;
+  const arrive = (pageNum: number, page: PageResult): void => {
+    arrived.set(pageNum, page);
+    for (let next = arrived.get(nextPage); next !== undefined; next = arrived.get(nextPage)) {
+      arrived.delete(nextPage);
+      digest.add(next.items);
+      folded.push(factsOf(next));
+      nextPage += 1;
+    }
+  };
+
   // ClientToken makes one request idempotent: it goes with the first page only.
-  const first = await fetchPage(input.pageNum, input.clientToken || undefined);
+  arrive(input.pageNum, await fetchPage(input.pageNum, input.clientToken || undefined));
+  const first = folded[0]!;
   // Pages beyond the first are planned from the totals it gave; a later page that reports more
   // (tasks were added while reading) extends the plan, within maxPages.
   const cap = input.allPages ? input.pageNum + input.maxPages - 1 : input.pageNum;
@@ -83,14 +115,13 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
   let done = 1;
   deps.onProgress?.(done, planned(), `page ${input.pageNum} fetched`);
 
-  const later = new Map<number, PageResult>();
   const failures: { pageNum: number; error: DbsError }[] = [];
   const worker = async (): Promise<void> => {
     for (let p = queue.shift(); p !== undefined && failures.length === 0; p = queue.shift()) {
       try {
         const page = await fetchPage(p);
-        later.set(p, page);
-        lastPage = Math.max(lastPage, lastPageOf(page, input.pageSize, p));
+        lastPage = Math.max(lastPage, lastPageOf(factsOf(page), input.pageSize, p));
+        arrive(p, page);
         planMore();
         done += 1;
         deps.onProgress?.(done, planned(), `page ${p} fetched`);
@@ -102,14 +133,10 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
     }
   };
   await Promise.all(Array.from({ length: Math.min(config.concurrency, queue.length) }, worker));
+  // Pages that came in after a failed one are past the gap: the result stops at the gap.
+  arrived.clear();
 
-  const pages: PageResult[] = [first];
-  let nextPage = input.pageNum + 1;
-  for (let page = later.get(nextPage); page !== undefined; page = later.get(nextPage)) {
-    pages.push(page);
-    nextPage += 1;
-  }
-  const latest = pages[pages.length - 1]!;
+  const latest = folded[folded.length - 1]!;
   const hasMore = nextPage <= lastPageOf(latest, input.pageSize, nextPage - 1);
 
   const warnings: string[] = [];
@@ -119,45 +146,29 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
     const attempts = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
     warnings.push(`page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${input.pageNum} to ${nextPage - 1} only`);
   }
-  const totals = new Set(pages.map((p) => p.totalElements).filter((t) => t !== null));
+  const totals = new Set(folded.map((p) => p.totalElements).filter((t) => t !== null));
   if (totals.size > 1) {
     warnings.push(`the task list changed while it was read (totals ${[...totals].join(' -> ')}): duplicates were removed, a task may have been missed`);
   }
 
-  const seen = new Set<string>();
-  const tasks: DownloadTask[] = [];
-  for (const page of pages) {
-    for (const raw of page.items) {
-      const task = normaliseTask(raw, input.includeUrls);
-      if (task.taskId !== null) {
-        // Pages shift while tasks are added: the same task can arrive on two pages.
-        if (seen.has(task.taskId)) continue;
-        seen.add(task.taskId);
-      }
-      tasks.push(task);
-    }
-  }
-  const wanted = new Set(input.states);
-  const matched = (wanted.size === 0 ? tasks : tasks.filter((t) => wanted.has(t.state))).sort(compareNewestFirst);
-  const listed = matched.slice(0, input.limit);
-
+  const { summary, tasks } = digest.result();
   return {
     request: {
       regionId,
       endpoint: endpoint.host,
-      requestIds: pages.map((p) => p.requestId).filter((id): id is string => id !== null),
+      requestIds: folded.map((p) => p.requestId).filter((id): id is string => id !== null),
     },
     page: {
       pageNum: input.pageNum,
       pageSize: input.pageSize,
-      pagesFetched: pages.length,
+      pagesFetched: folded.length,
       totalPages: latest.totalPages ?? first.totalPages,
       totalElements: latest.totalElements ?? first.totalElements,
       hasMore,
       nextPageNum: hasMore ? nextPage : null,
     },
-    summary: summariseTasks(tasks.length, matched, listed.length),
-    tasks: listed,
+    summary,
+    tasks,
     warnings,
     nextArguments: hasMore ? nextArgumentsOf(input, nextPage) : null,
   };

@@ -28,9 +28,14 @@ function clip(value: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+// Words split by single spaces, no pipes: most names and ids, which go into a cell as they are.
+const PLAIN = /^[^\s|]+(?: [^\s|]+)*$/;
+
 /** Table cells must not break the row: no pipes, no line breaks. */
 function cell(value: string | null, max = 40): string {
-  return value === null ? '-' : clip(value, max).replace(/\|/g, '/');
+  if (value === null) return '-';
+  if (value.length <= max && PLAIN.test(value)) return value;
+  return clip(value, max).replace(/\|/g, '/');
 }
 
 function subject(result: ListResult, input: { backupPlanId?: string | undefined; backupSetDownloadTaskId?: string | undefined }): string {

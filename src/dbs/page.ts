@@ -32,12 +32,31 @@ function optionalCount(value: unknown): number | null {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
 }
 
+const GATEWAY_ID = /("BackupGatewayId"\s*:\s*)(-?\d+)(?=\s*[,}])/g;
+
 /**
  * `BackupGatewayId` is a 64-bit integer written as a bare JSON number, which JSON.parse rounds
  * beyond 2^53: quote it before parsing so the id survives digit for digit.
  */
 function quoteGatewayIds(text: string): string {
-  return text.replace(/("BackupGatewayId"\s*:\s*)(-?\d+)(?=\s*[,}])/g, '$1"$2"');
+  return text.replace(GATEWAY_ID, '$1"$2"');
+}
+
+/**
+ * The same without rewriting the text (a third of the cost of reading a 75 KB page): the ids' digits,
+ * read from the text in order, replace the rounded numbers on the tasks, in the same order. Every
+ * digit string must round to the number it replaces; when they do not line up (a gateway id outside
+ * the task list, a form the pattern misses), false, and the caller quotes and parses again.
+ */
+function restoreGatewayIds(text: string, items: RawTask[]): boolean {
+  const numeric = items.filter((item) => typeof item.BackupGatewayId === 'number');
+  if (numeric.length === 0) return true;
+  const digits = Array.from(text.matchAll(GATEWAY_ID), (match) => match[2]!);
+  if (digits.length !== numeric.length || numeric.some((item, i) => Number(digits[i]) !== item.BackupGatewayId)) return false;
+  numeric.forEach((item, i) => {
+    item.BackupGatewayId = digits[i];
+  });
+  return true;
 }
 
 /**
@@ -69,7 +88,7 @@ export function parsePage(status: number, contentType: string | undefined, text:
   }
   let body: unknown;
   try {
-    body = JSON.parse(quoteGatewayIds(text));
+    body = parseJson(text);
   } catch {
     const kind = contentType?.split(';')[0]?.trim() || 'unknown content type';
     // An HTML page here comes from a gateway or load balancer in front of DBS: transient as a rule.
@@ -103,12 +122,25 @@ export function parsePage(status: number, contentType: string | undefined, text:
     });
   }
 
+  let items = itemsOf(body.Items);
+  if (!restoreGatewayIds(text, items)) items = itemsOf((JSON.parse(quoteGatewayIds(text)) as Json).Items);
   return {
     requestId,
     pageNum: optionalCount(body.PageNum),
     pageSize: optionalCount(body.PageSize),
     totalElements: optionalCount(body.TotalElements),
     totalPages: optionalCount(body.TotalPages),
-    items: itemsOf(body.Items),
+    items,
   };
+}
+
+/** JSON.parse; a text that only parses once its gateway ids are quoted (a leading zero) is read that way. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const quoted = quoteGatewayIds(text);
+    if (quoted === text) throw error;
+    return JSON.parse(quoted);
+  }
 }

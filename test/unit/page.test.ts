@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DbsError } from '../../src/dbs/errors.js';
 import { itemsOf, parsePage } from '../../src/dbs/page.js';
@@ -59,6 +60,31 @@ describe('parsePage', () => {
   it('keeps a 64-bit BackupGatewayId digit for digit', () => {
     const body = '{"Success":true,"Items":{"BackupSetDownloadTaskDetail":[{"BackupSetDownloadTaskId":"a","BackupGatewayId":9223372036854775807 ,"X":1},{"BackupSetDownloadTaskId":"b","BackupGatewayId":12}]}}';
     expect(parsePage(200, 'application/json', body).items.map((i) => i.BackupGatewayId)).toEqual(['9223372036854775807', '12']);
+  });
+
+  it('keeps gateway ids digit for digit when the same key also appears outside the task list', () => {
+    const body = '{"BackupGatewayId":7,"Success":true,"Items":{"BackupSetDownloadTaskDetail":[{"BackupGatewayId":1152921504606846977},{"BackupGatewayId":"8"},{"BackupGatewayId":-4611686018427387905}]}}';
+    expect(parsePage(200, 'application/json', body).items.map((i) => i.BackupGatewayId)).toEqual(['1152921504606846977', '8', '-4611686018427387905']);
+  });
+
+  it('keeps every int64 gateway id exact, with or without the same key elsewhere', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { nil: undefined }), { maxLength: 40 }),
+        fc.option(fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }), { nil: undefined }),
+        (ids, decoy) => {
+          const items = ids.map((id, i) => (id === undefined ? `{"BackupSetDownloadTaskId":"t${i}"}` : `{"BackupSetDownloadTaskId":"t${i}","BackupGatewayId":${id}}`));
+          const top = decoy === undefined ? '' : `"BackupGatewayId":${decoy},`;
+          const body = `{${top}"Success":true,"Items":{"BackupSetDownloadTaskDetail":[${items.join(',')}]}}`;
+          expect(parsePage(200, 'application/json', body).items.map((i) => i.BackupGatewayId)).toEqual(ids.map((id) => (id === undefined ? undefined : String(id))));
+        },
+      ),
+    );
+  });
+
+  it('reads a gateway id with a leading zero, which only parses quoted, as its digits', () => {
+    const body = '{"Success":true,"Items":[{"BackupSetDownloadTaskId":"a","BackupGatewayId":0123}]}';
+    expect(parsePage(200, 'application/json', body).items.map((i) => i.BackupGatewayId)).toEqual(['0123']);
   });
 
   it.each([

@@ -1,5 +1,19 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backupKindOf, compareNewestFirst, normaliseTask, stateOf, summariseTasks, toIsoTime, type DownloadTask } from '../../src/tasks.js';
+import type { RawTask } from '../../src/dbs/page.js';
+import {
+  backupKindOf,
+  compareNewestFirst,
+  isoTime,
+  normaliseTask,
+  stateOf,
+  STATES,
+  summariseTasks,
+  TaskDigest,
+  toIsoTime,
+  type DownloadTask,
+  type State,
+} from '../../src/tasks.js';
 
 describe('stateOf: raw BackupSetDownloadStatus to state, case-insensitive', () => {
   it.each([
@@ -38,6 +52,21 @@ describe('toIsoTime', () => {
     [Number.NaN, null],
   ])('%j -> %j', (value, expected) => {
     expect(toIsoTime(value)).toBe(expected);
+  });
+});
+
+describe('isoTime', () => {
+  it('writes what Date#toISOString writes, from 1970 to past year 9999', () => {
+    fc.assert(
+      // Mostly years up to 9999, where the arithmetic is used; some beyond, where the built-in is.
+      fc.property(fc.oneof(fc.integer({ min: 1, max: 253_402_300_799_999 }), fc.integer({ min: 1, max: 8.64e15 })), (ms) => {
+        expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    for (const ms of [1, 951_782_400_000, 4_107_542_399_999, 253_402_300_799_999, 253_402_300_800_000]) {
+      expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+    }
   });
 });
 
@@ -196,5 +225,67 @@ describe('summariseTasks', () => {
     expect(summary.newestCreatedAt).toBeNull();
     expect(summary.totalDataSizeBytes).toBe(0);
     expect(Object.values(summary.byState).every((n) => n === 0)).toBe(true);
+  });
+});
+
+/** What the digest must equal: normalise every task, drop repeated ids, filter, sort, cut. */
+function everyTaskAtOnce(pages: RawTask[][], states: State[], limit: number) {
+  const seen = new Set<string>();
+  const tasks = pages.flat().map((raw) => normaliseTask(raw, false)).filter((task) => {
+    if (task.taskId === null) return true;
+    if (seen.has(task.taskId)) return false;
+    seen.add(task.taskId);
+    return true;
+  });
+  const matched = tasks.filter((task) => states.length === 0 || states.includes(task.state)).sort(compareNewestFirst);
+  return { summary: summariseTasks(tasks.length, matched, Math.min(limit, matched.length)), tasks: matched.slice(0, limit) };
+}
+
+describe('TaskDigest', () => {
+  const rawTask = fc.record({
+    BackupSetDownloadTaskId: fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'), { nil: undefined }),
+    BackupSetDownloadStatus: fc.constantFrom('finish', 'failed', 'Caught', 'running', 'init', 'archived'),
+    BackupSetDownloadCreateTime: fc.option(fc.integer({ min: 1, max: 5 }).map((h) => Date.UTC(2026, 0, 1, h)), { nil: undefined }),
+    BackupSetDataSize: fc.nat(1000),
+  });
+
+  it('gives the same summary and newest tasks as sorting every task at once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(rawTask, { maxLength: 30 }), { maxLength: 6 }),
+        fc.subarray([...STATES]),
+        fc.integer({ min: 1, max: 12 }),
+        (pages, states, limit) => {
+          const digest = new TaskDigest({ states, limit, includeUrls: false });
+          for (const page of pages) digest.add(page);
+          expect(digest.result()).toEqual(everyTaskAtOnce(pages, states, limit));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the first copy of a task that shows up on a later page', () => {
+    const digest = new TaskDigest({ states: [], limit: 10, includeUrls: false });
+    digest.add([{ BackupSetDownloadTaskId: 'x', BackupSetDownloadStatus: 'running' }]);
+    digest.add([{ BackupSetDownloadTaskId: 'x', BackupSetDownloadStatus: 'finish' }, { BackupSetDownloadTaskId: 'y' }]);
+    const { summary, tasks } = digest.result();
+    expect(summary).toMatchObject({ fetched: 2, matched: 2, listed: 2 });
+    expect(tasks.find((t) => t.taskId === 'x')?.status).toBe('running');
+  });
+
+  it('lists the 50 newest failed tasks of many, newest first', () => {
+    const digest = new TaskDigest({ states: ['failed'], limit: 5, includeUrls: false });
+    const raw = Array.from({ length: 300 }, (_, i) => ({
+      BackupSetDownloadTaskId: `t${String(i).padStart(3, '0')}`,
+      BackupSetDownloadStatus: 'failed',
+      BackupSetDownloadCreateTime: Date.UTC(2026, 0, 1) + ((i * 7919) % 300) * 60_000,
+    }));
+    for (let i = 0; i < raw.length; i += 100) digest.add(raw.slice(i, i + 100));
+    const { summary, tasks } = digest.result();
+    const newest = [...raw].sort((a, b) => b.BackupSetDownloadCreateTime - a.BackupSetDownloadCreateTime).map((r) => r.BackupSetDownloadTaskId);
+    expect(summary.failedTasks.map((f) => f.taskId)).toEqual(newest.slice(0, 50));
+    expect(tasks.map((t) => t.taskId)).toEqual(newest.slice(0, 5));
+    expect(summary).toMatchObject({ fetched: 300, matched: 300, listed: 5 });
   });
 });

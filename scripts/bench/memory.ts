@@ -1,0 +1,86 @@
+/**
+ * Memory: the server's resident set (VmRSS) at rest, after start, handshake and tools/list, and its
+ * growth over 400 further calls of every kind (single pages across the plan, state filters, and
+ * allPages over all 24 pages). Read from /proc after a pause; the server is never asked to collect garbage.
+ * For scale, the reference server's growth over 400 calls that echo a text as large as one tool result.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { compileReference } from './cold-start.js';
+import { callTool, PLAN_ID, startServer, type BenchContext } from './context.js';
+import { initialize, rssBytes, spawnRpc } from './rpc.js';
+import { mb, ms, type Row } from './report.js';
+
+const CALLS = 400;
+const SETTLE_MS = 1_000;
+const REST_TARGET = 80 * 1024 * 1024;
+const GROWTH_TARGET = 15 * 1024 * 1024;
+
+function argsFor(i: number): Record<string, unknown> {
+  // One call in ten reads the whole plan; the rest walk its pages with varying filters.
+  if (i % 10 === 0) return { backupPlanId: PLAN_ID, pageSize: 100, allPages: true, maxPages: 24 };
+  if (i % 10 === 5) return { backupPlanId: PLAN_ID, pageSize: 50, pageNum: i % 47, states: ['failed', 'running'] };
+  return { backupPlanId: PLAN_ID, pageSize: 100, pageNum: i % 24, limit: 1 + (i % 100) };
+}
+
+/** RSS growth of the reference server over `calls` echo calls of `bytes` each. */
+async function referenceGrowth(ctx: BenchContext, calls: number, bytes: number): Promise<{ atRest: number; growth: number }> {
+  const rpc = spawnRpc(process.execPath, [compileReference(ctx)], { PATH: process.env.PATH ?? '' });
+  try {
+    await initialize(rpc);
+    await rpc.request('tools/list', {});
+    await sleep(SETTLE_MS);
+    const atRest = await rssBytes(rpc.pid);
+    const text = 'x'.repeat(bytes);
+    for (let i = 0; i < calls; i++) await rpc.request('tools/call', { name: 'echo', arguments: { message: `${i} ${text}` } });
+    await sleep(SETTLE_MS);
+    return { atRest, growth: (await rssBytes(rpc.pid)) - atRest };
+  } finally {
+    await rpc.close();
+  }
+}
+
+export async function memory(ctx: BenchContext): Promise<Row[]> {
+  await ctx.sim.setLatency(0);
+  const rpc = await startServer(ctx);
+  try {
+    await rpc.request('tools/list', {});
+    await sleep(SETTLE_MS);
+    const atRest = await rssBytes(rpc.pid);
+    // A host calls a tool once the model has read the tool list: a second later at the soonest.
+    const first = await callTool(rpc, { backupPlanId: PLAN_ID, pageSize: 100 });
+    let allPagesCalls = 0;
+    for (let i = 0; i < CALLS; i++) {
+      const args = argsFor(i);
+      if (args.allPages) allPagesCalls += 1;
+      await callTool(rpc, args);
+    }
+    await sleep(SETTLE_MS);
+    const after = await rssBytes(rpc.pid);
+    const growth = after - atRest;
+    const resultBytes = Buffer.byteLength(JSON.stringify(first.result));
+    const reference = await referenceGrowth(ctx, CALLS, resultBytes);
+    const section = 'Memory';
+    return [
+      { section, figure: 'RSS at rest (after start and tools/list)', value: mb(atRest), target: '<= 80 MB', reference: 'VmRSS of the server', pass: atRest <= REST_TARGET },
+      {
+        section,
+        figure: `RSS growth over ${CALLS + 1} calls (${allPagesCalls} with allPages)`,
+        value: mb(growth),
+        target: '<= 15 MB',
+        reference: `RSS at rest; ${mb(after)} after`,
+        pass: growth <= GROWTH_TARGET,
+      },
+      {
+        section,
+        figure: `reference server: RSS growth over ${CALLS} echo calls of ${(resultBytes / 1024).toFixed(0)} KB`,
+        value: mb(reference.growth),
+        target: '',
+        reference: `its RSS at rest ${mb(reference.atRest)}`,
+        pass: null,
+      },
+      { section: 'Per call', figure: 'first call, 1 s after tools/list', value: ms(first.ms), target: '', reference: 'SDK modules loaded in the background', pass: null },
+    ];
+  } finally {
+    await rpc.close();
+  }
+}

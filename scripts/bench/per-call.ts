@@ -1,0 +1,54 @@
+/**
+ * Per call: a tool call over stdio for a page of 100 tasks against the cost of the same page fetched
+ * by a raw signed HTTP request. Both run alternately against the simulator process with no added
+ * latency, so what is left is what the server adds: the stdio hop, the protocol, parsing the page,
+ * normalising, summarising, rendering and checking the result.
+ */
+import { callTool, PLAN_ID, startServer, type BenchContext } from './context.js';
+import { createRawClient } from './raw-http.js';
+import { ms, type Row } from './report.js';
+import { percentile } from './stats.js';
+
+const WARM_UP = 20;
+const CALLS = 200;
+const TARGET_MS = 5;
+
+export async function perCall(ctx: BenchContext): Promise<Row[]> {
+  await ctx.sim.setLatency(0);
+  const rpc = await startServer(ctx);
+  const raw = await createRawClient(ctx.sim.endpoint);
+  const args = { backupPlanId: PLAN_ID, pageSize: 100 };
+  const query = { BackupPlanId: PLAN_ID, PageNum: '0', PageSize: '100' };
+  const tool: number[] = [];
+  const http: number[] = [];
+  let first = Number.NaN;
+  try {
+    await rpc.request('tools/list', {});
+    // The first call right after tools/list: the one that would pay for loading the signer and credentials.
+    first = (await callTool(rpc, args)).ms;
+    for (let i = 0; i < WARM_UP + CALLS; i++) {
+      const call = await callTool(rpc, args);
+      const answer = await raw.describe(query);
+      if (answer.status !== 200) throw new Error(`raw request answered HTTP ${answer.status}: ${answer.body.toString('utf8', 0, 300)}`);
+      const listed = (call.result.structuredContent?.summary as { listed?: number } | undefined)?.listed;
+      if (listed !== 100) throw new Error(`the tool listed ${listed} tasks, expected 100`);
+      if (i >= WARM_UP) {
+        tool.push(call.ms);
+        http.push(answer.ms);
+      }
+    }
+  } finally {
+    raw.close();
+    await rpc.close();
+  }
+  const toolP50 = percentile(tool, 50);
+  const httpP50 = percentile(http, 50);
+  const overhead = toolP50 - httpP50;
+  const section = 'Per call';
+  return [
+    { section, figure: `tool call p50 (page of 100, ${CALLS} calls)`, value: ms(toolP50), target: '', reference: `p90 ${ms(percentile(tool, 90))}`, pass: null },
+    { section, figure: 'raw signed HTTP p50 (same page)', value: ms(httpP50), target: '', reference: `p90 ${ms(percentile(http, 90))}`, pass: null },
+    { section, figure: 'first call, right after tools/list', value: ms(first), target: '', reference: `warm p50 ${ms(toolP50)}`, pass: null },
+    { section, figure: 'overhead: tool p50 - HTTP p50', value: ms(overhead), target: `<= ${TARGET_MS} ms`, reference: 'raw HTTP round trip', pass: overhead <= TARGET_MS },
+  ];
+}

@@ -1,0 +1,123 @@
+/**
+ * A raw JSON-RPC client over a child's stdio: one line per message, no SDK, so that the client costs
+ * the same (little) for every server measured and none of its own work lands in the figures.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+export interface RpcMessage {
+  jsonrpc: '2.0';
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string };
+}
+
+export interface RpcProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly pid: number;
+  /** performance.now() just before spawn(). */
+  readonly spawnedAt: number;
+  /** Sends a request; resolves with its answer and the time the answer's line was read. */
+  request(method: string, params?: Record<string, unknown>): Promise<{ message: RpcMessage; at: number }>;
+  notify(method: string, params?: Record<string, unknown>): void;
+  /** Called for every notification from the server. */
+  onNotification: ((message: RpcMessage) => void) | undefined;
+  stderr(): string;
+  /** Closes stdin and waits for the exit; kills after 2 s. */
+  close(): Promise<number | null>;
+}
+
+export const PROTOCOL_VERSION = '2025-06-18';
+
+export function spawnRpc(command: string, args: string[], env: Record<string, string>): RpcProcess {
+  const spawnedAt = performance.now();
+  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const waiting = new Map<number, (value: { message: RpcMessage; at: number }) => void>();
+  const failures = new Map<number, (error: Error) => void>();
+  let nextId = 1;
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const rpc: RpcProcess = {
+    child,
+    pid: child.pid ?? -1,
+    spawnedAt,
+    onNotification: undefined,
+    request(method, params) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, resolve);
+        failures.set(id, reject);
+        child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+      });
+    },
+    notify(method, params) {
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method, params })}\n`);
+    },
+    stderr: () => stderr,
+    async close() {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+
+  // Raw bytes until a line is complete: the answer's time is when its last byte arrived, before any
+  // decoding or parsing here, so the driver's own work stays out of the figures.
+  let partial: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    const at = performance.now();
+    let start = 0;
+    for (let end = chunk.indexOf(10); end >= 0; end = chunk.indexOf(10, start)) {
+      const line = Buffer.concat([...partial, chunk.subarray(start, end)]).toString('utf8');
+      partial = [];
+      start = end + 1;
+      if (line.trim() !== '') dispatch(JSON.parse(line) as RpcMessage, at);
+    }
+    if (start < chunk.length) partial.push(chunk.subarray(start));
+  });
+  const dispatch = (message: RpcMessage, at: number): void => {
+    if (message.id !== undefined && message.method === undefined) {
+      waiting.get(message.id)?.({ message, at });
+      waiting.delete(message.id);
+      failures.delete(message.id);
+    } else if (message.id === undefined) {
+      rpc.onNotification?.(message);
+    }
+  };
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  child.once('exit', (code) => {
+    for (const fail of failures.values()) fail(new Error(`server exited (${code}) before answering; stderr: ${stderr.slice(-500)}`));
+    waiting.clear();
+    failures.clear();
+  });
+  return rpc;
+}
+
+/** The handshake a host makes: initialize, wait for its answer, then initialized. */
+export async function initialize(rpc: RpcProcess): Promise<{ message: RpcMessage; at: number }> {
+  const answer = await rpc.request('initialize', {
+    protocolVersion: PROTOCOL_VERSION,
+    capabilities: {},
+    clientInfo: { name: 'dbs-backup-mcp-bench', version: '1.0.0' },
+  });
+  if (answer.message.error) throw new Error(`initialize failed: ${answer.message.error.message}`);
+  rpc.notify('notifications/initialized');
+  return answer;
+}
+
+/** Reads VmRSS of a process from /proc, in bytes (Linux). */
+export async function rssBytes(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) * 1024;
+}

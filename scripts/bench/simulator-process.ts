@@ -1,0 +1,17 @@
+/**
+ * The bench's DBS simulator in a process of its own, as the real endpoint is: the server under test
+ * and the raw HTTP reference then both cross a process boundary to reach it, and its work (checking
+ * signatures, writing 75 KB pages) does not share an event loop with the bench's timers.
+ * Started with fork(); answers { endpoint } once listening, then { ok } to each { latencyMs } message.
+ */
+import { makeTasks } from '../../sim/fixtures.js';
+import { startSimulator } from '../../sim/simulator.js';
+import { PLAN_ID, PLAN_SEED, PLAN_TASKS } from './plan.js';
+
+const sim = await startSimulator({ plans: { [PLAN_ID]: makeTasks({ planId: PLAN_ID, count: PLAN_TASKS, seed: PLAN_SEED }) } });
+process.on('message', (message: { latencyMs?: number }) => {
+  if (typeof message.latencyMs === 'number') sim.setLatency(message.latencyMs);
+  process.send?.({ ok: true });
+});
+process.on('disconnect', () => void sim.close().finally(() => process.exit(0)));
+process.send?.({ endpoint: sim.endpoint });
