@@ -46,12 +46,12 @@ function subject(result: ListResult, input: { backupPlanId?: string | undefined;
   return parts.join(', ');
 }
 
+/** Named after the pageNum argument, so a model maps it onto the next call: "pageNum 0 (of pages 0-2, ...)". */
 function pagePosition(result: ListResult): string {
   const { pageNum, pagesFetched, totalPages, pageSize } = result.page;
-  const last = pageNum + pagesFetched - 1;
-  const range = pagesFetched === 1 ? `page ${pageNum}` : `pages ${pageNum}-${last}`;
-  const of = totalPages === null ? '' : ` of 0-${Math.max(totalPages - 1, 0)}`;
-  return `${range}${of} (zero-based, ${pageSize} per page)`;
+  const range = pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
+  const of = totalPages === null ? '' : totalPages === 0 ? 'no pages, ' : `of pages 0-${totalPages - 1}, `;
+  return `${range} (${of}${pageSize} tasks per page)`;
 }
 
 function row(task: DownloadTask): string {

@@ -75,7 +75,7 @@ describe('tools/call results', () => {
     expect(structured.page).toEqual({ pageNum: 0, pageSize: 30, pagesFetched: 1, totalPages: 3, totalElements: 75, hasMore: true, nextPageNum: 1 });
     expect(structured.summary.fetched).toBe(30);
     expect(structured.tasks[0]!.taskId).toBe('t029');
-    expect(result.text.split('\n')[0]).toBe('Backup set download tasks for plan plan1, region cn-hangzhou: page 0 of 0-2 (zero-based, 30 per page), 75 in total.');
+    expect(result.text.split('\n')[0]).toBe('Backup set download tasks for plan plan1, region cn-hangzhou: pageNum 0 (of pages 0-2, 30 tasks per page), 75 in total.');
     expect(result.text).toContain('More pages: call list_backup_set_download_tasks with {"backupPlanId":"plan1","pageSize":30,"pageNum":1}');
   });
 

@@ -63,7 +63,7 @@ describe('renderText', () => {
   it('writes header, counts, failures, the table and the next call', () => {
     expect(renderText(result(false), { backupPlanId: 'dbs1plan', states: [] })).toBe(
       [
-        'Backup set download tasks for plan dbs1plan, region cn-hangzhou: pages 0-1 of 0-2 (zero-based, 30 per page), 63 in total.',
+        'Backup set download tasks for plan dbs1plan, region cn-hangzhou: pageNum 0-1 (of pages 0-2, 30 tasks per page), 63 in total.',
         'Fetched 3, matched 3, listed 3 (newest first, times UTC).',
         'By state: succeeded 1, failed 1, unknown 1 (unrecognised statuses: archived).',
         'Total size 1.5 KiB; created 2026-11-26 09:00 to 2026-11-27 10:00.',
@@ -95,12 +95,21 @@ describe('renderText', () => {
     });
     expect(renderText(empty, { backupSetDownloadTaskId: 'dbstk9', states: ['failed', 'paused'] })).toBe(
       [
-        'Backup set download tasks for task dbstk9, region cn-hangzhou: page 0 of 0-0 (zero-based, 30 per page), 5 in total.',
+        'Backup set download tasks for task dbstk9, region cn-hangzhou: pageNum 0 (of pages 0-0, 30 tasks per page), 5 in total.',
         'Fetched 5, matched 0 in states failed/paused, listed 0 (newest first, times UTC).',
         'Warning: page 2 failed (Throttling.User: denied)',
         'No task matches the requested states.',
       ].join('\n'),
     );
+  });
+
+  it.each([
+    [0, 'pageNum 0 (no pages, 30 tasks per page), 0 in total.'],
+    [null, 'pageNum 0 (30 tasks per page), 0 in total.'],
+  ])('names the page position when the API reports %j pages', (totalPages, position) => {
+    const r = result(false, { tasks: [], summary: summariseTasks(0, [], 0), nextArguments: null });
+    r.page = { pageNum: 0, pageSize: 30, pagesFetched: 1, totalPages, totalElements: 0, hasMore: false, nextPageNum: null };
+    expect(renderText(r, { backupPlanId: 'p', states: [] }).split('\n')[0]).toBe(`Backup set download tasks for plan p, region cn-hangzhou: ${position}`);
   });
 
   it('says how many matches the limit left out', () => {
