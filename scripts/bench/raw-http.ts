@@ -7,16 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { TEST_CREDENTIALS } from '../../sim/fixtures.js';
-
-interface Signer {
-  getAuthorization(
-    request: { pathname: string; method: string; query: Record<string, string>; headers: Record<string, string> },
-    algorithm: string,
-    payloadHash: string,
-    accessKeyId: string,
-    accessKeySecret: string,
-  ): string;
-}
+import type { Signer } from '../../src/dbs/client.js';
 
 const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
 

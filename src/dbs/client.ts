@@ -71,7 +71,8 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-interface Signer {
+/** The part of `@alicloud/openapi-util` that signs a request (ACS3-HMAC-SHA256). */
+export interface Signer {
   getAuthorization(
     request: { pathname: string; method: string; query: Record<string, string>; headers: Record<string, string> },
     algorithm: string,
