@@ -311,10 +311,37 @@ export function createDbsClient(options: ClientOptions): DbsClient {
     https: new https.Agent({ keepAlive: true, maxSockets: 32 }),
   };
 
+  /**
+   * One attempt under its own deadline, which covers a credentials provider that hangs (STS, ECS
+   * metadata) too. The deadline timer and the link to the call's signal are released as soon as the
+   * attempt settles: AbortSignal.timeout would keep the attempt (and its response body) reachable
+   * until the timer fires, 10 s later by default.
+   */
   async function attempt(endpoint: Endpoint, request: PageRequest, signal: AbortSignal | undefined): Promise<RawPage> {
-    // One deadline for the whole attempt: a credentials provider that hangs (STS, ECS metadata) counts too.
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutMs);
+    const onCallAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onCallAbort, { once: true });
+    try {
+      return await attemptWithin(endpoint, request, signal, controller.signal, () => timedOut);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCallAbort);
+    }
+  }
+
+  async function attemptWithin(
+    endpoint: Endpoint,
+    request: PageRequest,
+    signal: AbortSignal | undefined,
+    combined: AbortSignal,
+    timedOut: () => boolean,
+  ): Promise<RawPage> {
+    if (signal?.aborted) throw cancelled();
     const [signer, creds] = await abortable(Promise.all([loadSigner(), credentials()]), combined, () =>
       signal?.aborted
         ? cancelled()
@@ -354,7 +381,7 @@ export function createDbsClient(options: ClientOptions): DbsClient {
     return new Promise<RawPage>((resolve, reject) => {
       const failWith = (error: unknown): void => {
         if (signal?.aborted) return reject(cancelled());
-        if (deadline.aborted) {
+        if (timedOut()) {
           return reject(
             new DbsError('Timeout', `no complete answer from ${endpoint.host} within ${options.timeoutMs} ms (DBS_MCP_TIMEOUT_MS)`, {
               retryable: true,
