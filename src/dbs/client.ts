@@ -419,7 +419,7 @@ export function createDbsClient(options: ClientOptions): DbsClient {
           res.on('end', () => {
             if (!res.complete) return failWith(Object.assign(new Error('incomplete'), { code: 'ECONNRESET' }));
             try {
-              resolve(parsePage(res.statusCode ?? 0, res.headers['content-type'], Buffer.concat(chunks).toString('utf8')));
+              resolve(parsePage(res.statusCode ?? 0, res.headers['content-type'], Buffer.concat(chunks)));
             } catch (error) {
               reject(error);
             }
