@@ -3,6 +3,7 @@
  * and prints one table: each figure, its target, what it is compared with, PASS or FAIL.
  * Exits 1 when a target is missed. Timings are medians or percentiles of runs that alternate with
  * their reference, because other work on the machine makes single timings noisy.
+ * `npm run bench -- memory "per call"` runs only the sections named.
  */
 import { cpus } from 'node:os';
 import { coldStart } from './bench/cold-start.js';
@@ -47,12 +48,20 @@ async function httpLoadRows(context: BenchContext): Promise<Row[]> {
   ];
 }
 
+const wanted = process.argv.slice(2).map((name) => name.toLowerCase());
+const unknown = wanted.filter((name) => !sections.some((s) => s.name.toLowerCase() === name));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: no section ${unknown.map((n) => `"${n}"`).join(', ')}; the sections are ${sections.map((s) => `"${s.name}"`).join(', ')}\n`);
+  process.exit(2);
+}
+const chosen = wanted.length === 0 ? sections : sections.filter((s) => wanted.includes(s.name.toLowerCase()));
+
 const ctx = await createContext();
 const rows: Row[] = [];
 const started = performance.now();
 try {
   out(`dbs-backup-mcp bench: node ${process.version}, ${cpus().length} cores, ${ctx.serverPath}`);
-  for (const section of sections) {
+  for (const section of chosen) {
     process.stderr.write(`bench: ${section.name}...\n`);
     rows.push(...(await section.run(ctx)));
   }
