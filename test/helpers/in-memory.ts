@@ -17,6 +17,9 @@ export async function setup(client: DbsClient, config: Config = TEST_CONFIG) {
   const mcp = new Client({ name: 'test', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), mcp.connect(clientTransport)]);
+  // With the tool list read, the client checks every structuredContent against the declared output
+  // schema and fails the call when it does not match: the server leaves that check to its clients.
+  await mcp.listTools();
   return {
     mcp,
     logLines,

@@ -44,6 +44,9 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
   });
   const client = new Client({ name: 'e2e', version: '1.0.0' });
   await client.connect(transport);
+  // With the tool list read, the client checks every structuredContent against the declared output
+  // schema and fails the call when it does not match: the server leaves that check to its clients.
+  await client.listTools();
   return {
     client,
     stderr: () => stderr,
