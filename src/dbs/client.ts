@@ -6,6 +6,7 @@
  * with `node:http(s)` so that every attempt can be aborted: `callApi` takes no abort signal, loses
  * the HTTP status of non-JSON answers and puts the full URL in its error messages.
  */
+import { isAscii } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -403,7 +404,9 @@ export function createDbsClient(options: ClientOptions): DbsClient {
           signal: combined,
         },
         (res) => {
-          const chunks: Buffer[] = [];
+          // Read as latin1 as it arrives (see ReceivedBody): each chunk's buffer is garbage at once.
+          let latin1 = '';
+          let ascii = true;
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
@@ -412,14 +415,15 @@ export function createDbsClient(options: ClientOptions): DbsClient {
               reject(new DbsError('BadResponse', `the answer from ${endpoint.host} exceeded ${MAX_BODY_BYTES} bytes`, { httpStatus: res.statusCode }));
               return;
             }
-            chunks.push(chunk);
+            ascii &&= isAscii(chunk);
+            latin1 += chunk.toString('latin1');
           });
           res.on('error', failWith);
           res.on('aborted', () => failWith(undefined));
           res.on('end', () => {
             if (!res.complete) return failWith(Object.assign(new Error('incomplete'), { code: 'ECONNRESET' }));
             try {
-              resolve(parsePage(res.statusCode ?? 0, res.headers['content-type'], Buffer.concat(chunks)));
+              resolve(parsePage(res.statusCode ?? 0, res.headers['content-type'], { latin1, ascii }));
             } catch (error) {
               reject(error);
             }

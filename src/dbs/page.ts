@@ -78,24 +78,42 @@ function snippet(text: string): string {
 }
 
 /**
+ * A body as received, its bytes read as latin1 (one char a byte, a plain copy) as they arrive, so
+ * that no buffer outlives its chunk, and whether they were all ASCII.
+ */
+export interface ReceivedBody {
+  latin1: string;
+  ascii: boolean;
+}
+
+export function receivedBody(bytes: Buffer): ReceivedBody {
+  return { latin1: bytes.toString('latin1'), ascii: isAscii(bytes) };
+}
+
+/** The bytes of a latin1 reading, decoded as the UTF-8 they are. */
+function utf8Of(latin1: string): string {
+  return Buffer.from(latin1, 'latin1').toString('utf8');
+}
+
+/**
  * A body as text for JSON.parse, and whether its strings are still UTF-8 bytes, one char a byte.
  * Decoding UTF-8 that holds a few non-ASCII characters (Chinese task names) takes as long as parsing
- * the page (0.4 ms for 75 KB) and yields a two-byte string of twice the size. Read as latin1 instead,
- * a plain copy: every byte of a multi-byte UTF-8 sequence is 0x80 or above, so the JSON around them
+ * the page (0.4 ms for 75 KB) and yields a two-byte string of twice the size. The latin1 reading is
+ * parsed instead: every byte of a multi-byte UTF-8 sequence is 0x80 or above, so the JSON around them
  * is read the same, and only the strings that hold such bytes are decoded once parsed. A \u escape
  * would yield characters that could not be told from those bytes: a body with one is decoded first.
  */
-function bodyText(body: string | Buffer): { text: string; undecoded: boolean } {
+function bodyText(body: string | ReceivedBody): { text: string; undecoded: boolean } {
   if (typeof body === 'string') return { text: body, undecoded: false };
-  if (isAscii(body)) return { text: body.toString('latin1'), undecoded: false };
-  if (body.includes('\\u')) return { text: body.toString('utf8'), undecoded: false };
-  return { text: body.toString('latin1'), undecoded: true };
+  if (body.ascii) return { text: body.latin1, undecoded: false };
+  if (body.latin1.includes('\\u')) return { text: utf8Of(body.latin1), undecoded: false };
+  return { text: body.latin1, undecoded: true };
 }
 
 const UTF8_BYTE = /[\x80-\xff]/;
 
 function decodeUtf8(value: string): string {
-  return UTF8_BYTE.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value;
+  return UTF8_BYTE.test(value) ? utf8Of(value) : value;
 }
 
 /** Decodes, in place, every string and key of a value parsed from a latin1 reading of UTF-8. */
@@ -123,9 +141,9 @@ function decodeStrings(value: unknown): unknown {
 
 /**
  * Turns an HTTP answer into a page or a typed error. Pure: status, content type and body in, the body
- * as received (UTF-8 bytes) or as text.
+ * as received or as text.
  */
-export function parsePage(status: number, contentType: string | undefined, received: string | Buffer): RawPage {
+export function parsePage(status: number, contentType: string | undefined, received: string | ReceivedBody): RawPage {
   const transient = status === 429 || status >= 500;
   const { text, undecoded } = bodyText(received);
   const parse = (json: string): unknown => (undecoded ? decodeStrings(JSON.parse(json)) : JSON.parse(json));
@@ -133,7 +151,7 @@ export function parsePage(status: number, contentType: string | undefined, recei
   try {
     body = parseJson(text, parse);
   } catch {
-    const shown = undecoded ? (received as Buffer).toString('utf8') : text;
+    const shown = undecoded ? utf8Of(text) : text;
     if (shown.trim() === '') {
       // A DBS answer is never empty: this is a proxy or gateway cutting it off, worth another try.
       throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with an empty body`, {

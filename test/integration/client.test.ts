@@ -1,4 +1,6 @@
 /** The DBS client in-process against the simulator: real signing, real HTTP, injected failures. */
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbsClient, type CredentialSource } from '../../src/dbs/client.js';
 import type { DbsError } from '../../src/dbs/errors.js';
@@ -30,6 +32,38 @@ describe('createDbsClient', () => {
     expect(seen.query).toEqual({ BackupPlanId: PLAN, PageNum: '2', PageSize: '30', ClientToken: 'tok-(1)!' });
     expect(seen.headers['x-acs-action']).toBe('DescribeBackupSetDownloadTaskList');
     expect(seen.headers['x-acs-version']).toBe('2019-03-06');
+  });
+
+  it('reads UTF-8 split anywhere across the chunks of an answer', async () => {
+    const names = ['每日备份下载', 'café 🚀', 'plain'];
+    const body = Buffer.from(
+      JSON.stringify({
+        RequestId: 'R-utf8',
+        Success: true,
+        TotalElements: 3,
+        Items: { BackupSetDownloadTaskDetail: names.map((name, i) => ({ BackupSetDownloadTaskId: `t${i}`, BackupSetDownloadTaskName: name })) },
+      }),
+      'utf8',
+    );
+    // One byte a write, each flushed on its own: every multi-byte character arrives cut in pieces.
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      let at = 0;
+      const next = (): void => {
+        if (at >= body.length) return void res.end();
+        res.write(body.subarray(at, (at += 1)), () => setImmediate(next));
+      };
+      next();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = createDbsClient({ timeoutMs: 5000, maxAttempts: 1, credentials: staticCredentials });
+      const result = await client.describePage({ protocol: 'http', host: `127.0.0.1:${port}` }, page);
+      expect(result.items.map((item) => item.BackupSetDownloadTaskName)).toEqual(names);
+    } finally {
+      server.close();
+    }
   });
 
   it('retries retryable failures with backoff, then reports the attempts', async () => {

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DbsError } from '../../src/dbs/errors.js';
-import { itemsOf, parsePage } from '../../src/dbs/page.js';
+import { itemsOf, parsePage, receivedBody, type ReceivedBody } from '../../src/dbs/page.js';
 
 const task = (id: string) => ({ BackupSetDownloadTaskId: id });
 const ok = (items: unknown, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ RequestId: 'REQ-1', PageSize: 30, PageNum: 0, HttpStatusCode: 200, TotalElements: 2, TotalPages: 1, Items: items, Success: true, ...extra });
 
-function failure(status: number, contentType: string | undefined, body: string | Buffer): DbsError {
+function failure(status: number, contentType: string | undefined, body: string | ReceivedBody): DbsError {
   try {
     parsePage(status, contentType, body);
   } catch (error) {
@@ -92,7 +92,7 @@ describe('parsePage', () => {
           { BackupSetDownloadTaskId: 'b', BackupSetDownloadTaskName: 'plain' },
         ],
       }).replace('"plain"}', '"plain","BackupGatewayId":1152921504606846977}');
-      const page = parsePage(200, 'application/json', utf8(body));
+      const page = parsePage(200, 'application/json', receivedBody(utf8(body)));
       expect(page).toEqual(parsePage(200, 'application/json', body));
       expect(page.items[0]).toMatchObject({ BackupSetDownloadTaskName: '每日备份下载', ErrMessage: 'café 🚀 done', Clé: 'ü' });
       expect(page.items[1]!.BackupGatewayId).toBe('1152921504606846977');
@@ -100,24 +100,24 @@ describe('parsePage', () => {
 
     it('reads \\u escapes next to raw UTF-8 as JSON means them', () => {
       const body = '{"Success":true,"Items":[{"BackupSetDownloadTaskId":"a","BackupSetDownloadTaskName":"caf\\u00e9 ü \\u6bcf"}]}';
-      expect(parsePage(200, 'application/json', utf8(body)).items[0]!.BackupSetDownloadTaskName).toBe('café ü 每');
+      expect(parsePage(200, 'application/json', receivedBody(utf8(body))).items[0]!.BackupSetDownloadTaskName).toBe('café ü 每');
     });
 
     it('replaces invalid UTF-8 as decoding the whole body would', () => {
       const body = Buffer.concat([utf8('{"Success":true,"Items":[{"BackupSetDownloadTaskId":"a","BackupSetDownloadTaskName":"x'), Buffer.from([0xe6, 0x41, 0xff]), utf8('"}]}')]);
-      expect(parsePage(200, 'application/json', body)).toEqual(parsePage(200, 'application/json', body.toString('utf8')));
+      expect(parsePage(200, 'application/json', receivedBody(body))).toEqual(parsePage(200, 'application/json', body.toString('utf8')));
     });
 
     it('quotes non-JSON and blank bodies in their own characters', () => {
-      expect(failure(502, 'text/html', utf8('<p>网关错误</p>') as Buffer).message).toContain('"网关错误"');
-      expect(failure(503, undefined, utf8(' \u00a0 ') as Buffer).message).toMatch(/with an empty body/);
+      expect(failure(502, 'text/html', receivedBody(utf8('<p>网关错误</p>'))).message).toContain('"网关错误"');
+      expect(failure(503, undefined, receivedBody(utf8(' \u00a0 '))).message).toMatch(/with an empty body/);
     });
 
     it('gives the same page from the bytes as from the text, for any strings', () => {
       fc.assert(
         fc.property(fc.array(fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue({ stringUnit: 'binary', maxDepth: 2 })), { maxLength: 5 }), (tasks) => {
           const body = ok(tasks.map((t, i) => ({ ...t, BackupSetDownloadTaskId: `t${i}` })));
-          expect(parsePage(200, 'application/json', utf8(body))).toEqual(parsePage(200, 'application/json', body));
+          expect(parsePage(200, 'application/json', receivedBody(utf8(body)))).toEqual(parsePage(200, 'application/json', body));
         }),
       );
     });
