@@ -116,25 +116,41 @@ function decodeUtf8(value: string): string {
   return UTF8_BYTE.test(value) ? utf8Of(value) : value;
 }
 
+/** Keys known to be ASCII: the same twenty-odd names recur on every task of every page. */
+const ASCII_KEYS = new Set<string>();
+const MAX_ASCII_KEYS = 512;
+
+function decodeKey(key: string): string {
+  if (ASCII_KEYS.has(key)) return key;
+  const decoded = decodeUtf8(key);
+  if (decoded === key && ASCII_KEYS.size < MAX_ASCII_KEYS) ASCII_KEYS.add(key);
+  return decoded;
+}
+
 /** Decodes, in place, every string and key of a value parsed from a latin1 reading of UTF-8. */
 function decodeStrings(value: unknown): unknown {
   if (typeof value === 'string') return decodeUtf8(value);
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const decoded = decodeStrings(value[i]);
-      if (decoded !== value[i]) value[i] = decoded;
+      const item: unknown = value[i];
+      if (typeof item === 'object' || typeof item === 'string') value[i] = decodeStrings(item);
     }
-  } else if (isObject(value)) {
-    for (const key of Object.keys(value)) {
-      const decoded = decodeStrings(value[key]);
-      const name = decodeUtf8(key);
-      if (name !== key) {
-        delete value[key];
-        value[name] = decoded;
-      } else if (decoded !== value[key]) {
-        value[key] = decoded;
-      }
-    }
+    return value;
+  }
+  const record = value as Json;
+  // Renamed keys are set after the loop, so that no decoded key is visited (and decoded) again.
+  let renamed: [string, string, unknown][] | undefined;
+  for (const key in record) {
+    const item = record[key];
+    const decoded = typeof item === 'object' || typeof item === 'string' ? decodeStrings(item) : item;
+    const name = decodeKey(key);
+    if (name !== key) (renamed ??= []).push([key, name, decoded]);
+    else if (decoded !== item) record[key] = decoded;
+  }
+  for (const [key, name, decoded] of renamed ?? []) {
+    delete record[key];
+    record[name] = decoded;
   }
   return value;
 }

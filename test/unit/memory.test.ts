@@ -1,0 +1,55 @@
+/**
+ * The young-generation cap, in a fresh Node process (V8 flags are process-wide): the same burst of
+ * allocations that survive a collection or two, with and without the cap.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { transformSync } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { YOUNG_GENERATION_CAP } from '../../src/memory.js';
+
+const run = promisify(execFile);
+let dir: string;
+
+// Bursts like allPages calls: pages of objects kept a while, then dropped, with pauses between bursts.
+const SCENARIO = `
+import { setTimeout as sleep } from 'node:timers/promises';
+import { capYoungGeneration, youngGenerationBytes } from './memory.mjs';
+if (process.argv[2] === 'capped') capYoungGeneration();
+let largest = 0;
+for (let burst = 0; burst < 30; burst++) {
+  const kept = [];
+  for (let page = 0; page < 24; page++) {
+    kept.push(Array.from({ length: 2000 }, (_, i) => ({ id: 'task-' + burst + '-' + page + '-' + i, size: i * page })));
+    if (kept.length > 6) kept.shift();
+    await sleep(0);
+    largest = Math.max(largest, youngGenerationBytes());
+  }
+  await sleep(5);
+}
+process.stdout.write(JSON.stringify({ largest }));
+`;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dbs-mcp-memory-'));
+  const source = readFileSync(new URL('../../src/memory.ts', import.meta.url), 'utf8');
+  writeFileSync(join(dir, 'memory.mjs'), transformSync(source, { loader: 'ts', format: 'esm' }).code);
+  writeFileSync(join(dir, 'scenario.mjs'), SCENARIO);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function largestYoungGeneration(mode: 'capped' | 'default'): Promise<number> {
+  const { stdout } = await run(process.execPath, [join(dir, 'scenario.mjs'), mode], { timeout: 30_000 });
+  return (JSON.parse(stdout) as { largest: number }).largest;
+}
+
+describe('capYoungGeneration', () => {
+  it('holds the young generation at the cap where V8 alone would grow it past', async () => {
+    const [capped, uncapped] = await Promise.all([largestYoungGeneration('capped'), largestYoungGeneration('default')]);
+    expect(uncapped).toBeGreaterThan(YOUNG_GENERATION_CAP);
+    expect(capped).toBeLessThanOrEqual(YOUNG_GENERATION_CAP);
+  });
+});
