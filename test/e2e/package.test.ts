@@ -41,25 +41,22 @@ interface UserConfigEntry {
   sensitive?: boolean;
   default?: string;
 }
-interface Manifest {
+/** What manifest.json and package.json both state, and must state alike. */
+interface PackageFacts {
   name: string;
   version: string;
   description: string;
   license: string;
   keywords: string[];
   repository: { type: string; url: string };
+}
+interface Manifest extends PackageFacts {
   server: { type: string; entry_point: string; mcp_config: { command: string; args: string[]; env: Record<string, string> } };
   tools: { name: string; description?: string }[];
   user_config: Record<string, UserConfigEntry>;
   compatibility: { platforms: string[]; runtimes: { node: string } };
 }
-interface PackageJson {
-  name: string;
-  version: string;
-  description: string;
-  license: string;
-  keywords: string[];
-  repository: { type: string; url: string };
+interface PackageJson extends PackageFacts {
   engines: { node: string };
   bin: Record<string, string>;
   dependencies?: Record<string, string>;
