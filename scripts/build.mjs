@@ -1,6 +1,6 @@
 // Bundles the server into dist/index.js (one file starts faster than hundreds of modules) and the
-// simulator, demo and bench scripts into dist/tools/. The @alicloud modules become a lazily loaded
-// chunk: they are needed only by the first tool call.
+// simulator, demo and bench scripts into dist/tools/. @alicloud/credentials becomes a lazily loaded
+// chunk: it is needed only by the first tool call.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 

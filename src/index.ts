@@ -53,7 +53,7 @@ async function serveStdio(config: Config, client: DbsClient): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   await server.connect(new StdioServerTransport());
-  // The DBS SDK modules take 100-200 ms to load: load them after the handshake (a host lists tools
+  // The credentials SDK takes 30-40 ms to load: load it after the handshake (a host lists tools
   // right after it), not in the first tool call.
   server.server.oninitialized = () => void setTimeout(() => void client.warmUp?.(), 200).unref();
   log.debug(`ready, region ${config.regionId}${config.endpointOverride ? `, endpoint ${config.endpointOverride.host}` : ''}`);

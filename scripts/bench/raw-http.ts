@@ -1,13 +1,13 @@
 /**
  * The per-call reference: one signed DescribeBackupSetDownloadTaskList request straight over
- * node:http with keep-alive, signed by the same `@alicloud/openapi-util` signer the server uses.
+ * node:http with keep-alive, signed by the same signer the server uses (src/dbs/sign.ts).
  * The simulator verifies it like any other request; nothing is parsed or converted.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { TEST_CREDENTIALS } from '../../sim/fixtures.js';
-import type { Signer } from '../../src/dbs/client.js';
+import { authorization } from '../../src/dbs/sign.js';
 
 const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
 
@@ -18,8 +18,6 @@ export interface RawClient {
 }
 
 export async function createRawClient(endpoint: string): Promise<RawClient> {
-  const module = (await import('@alicloud/openapi-util')) as unknown as { default: { default?: Signer } & Signer };
-  const signer: Signer = module.default.default ?? module.default;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const [hostname, port] = endpoint.split(':');
 
@@ -34,10 +32,8 @@ export async function createRawClient(endpoint: string): Promise<RawClient> {
         'x-acs-signature-nonce': randomUUID(),
         'x-acs-content-sha256': EMPTY_SHA256,
       };
-      headers.authorization = signer.getAuthorization(
-        { pathname: '/', method: 'POST', query, headers },
-        'ACS3-HMAC-SHA256',
-        EMPTY_SHA256,
+      headers.authorization = authorization(
+        { method: 'POST', query, headers, bodySha256: EMPTY_SHA256 },
         TEST_CREDENTIALS.accessKeyId,
         TEST_CREDENTIALS.accessKeySecret,
       );

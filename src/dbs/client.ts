@@ -1,10 +1,10 @@
 /**
  * The DBS client: the one module that imports `@alicloud/*`.
  *
- * Requests are built and signed the way `@alicloud/openapi-client` does for an RPC call under
- * ACS3-HMAC-SHA256 (same headers, same `getAuthorization` from `@alicloud/openapi-util`), but sent
- * with `node:http(s)` so that every attempt can be aborted: `callApi` takes no abort signal, loses
- * the HTTP status of non-JSON answers and puts the full URL in its error messages.
+ * Requests are built the way `@alicloud/openapi-client` builds an RPC call under ACS3-HMAC-SHA256
+ * (same headers, same signature: see sign.ts), but sent with `node:http(s)` so that every attempt
+ * can be aborted: `callApi` takes no abort signal, loses the HTTP status of non-JSON answers and
+ * puts the full URL in its error messages. Credentials come from `@alicloud/credentials`.
  */
 import { isAscii } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
@@ -12,11 +12,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { DbsError } from './errors.js';
 import { parsePage, type RawPage } from './page.js';
+import { authorization, canonicalQuery } from './sign.js';
 import type { Endpoint } from './endpoint.js';
 
 export const API_ACTION = 'DescribeBackupSetDownloadTaskList';
 export const API_VERSION = '2019-03-06';
-const SIGNATURE_ALGORITHM = 'ACS3-HMAC-SHA256';
 const EMPTY_BODY_SHA256 = createHash('sha256').update('').digest('hex');
 // A page of 100 tasks is about 100 KB; anything past 16 MB is not a DBS answer.
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -49,7 +49,7 @@ export interface CallOptions {
 
 export interface DbsClient {
   describePage(endpoint: Endpoint, request: PageRequest, options?: CallOptions): Promise<PageResult>;
-  /** Loads what the first call would otherwise load (the SDK modules), so that call is not the slow one. */
+  /** Loads what the first call would otherwise load (the credentials SDK), so that call is not the slow one. */
   warmUp?(): Promise<void>;
 }
 
@@ -72,43 +72,15 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-/** The part of `@alicloud/openapi-util` that signs a request (ACS3-HMAC-SHA256). */
-export interface Signer {
-  getAuthorization(
-    request: { pathname: string; method: string; query: Record<string, string>; headers: Record<string, string> },
-    algorithm: string,
-    payloadHash: string,
-    accessKeyId: string,
-    accessKeySecret: string,
-  ): string;
-}
-
 /**
- * The @alicloud packages are CommonJS with `exports.default = Class`: Node's ESM import puts that
- * under `.default.default`, while some loaders (vitest) hand over `exports.default` directly.
- */
-function commonJsDefault<T>(module: { default: unknown }): T {
-  const outer = module.default as { default?: T };
-  return outer.default ?? (outer as T);
-}
-
-/**
- * The SDK's HTTP and signing code logs through `debug`, which reads DEBUG once, when it loads: with DEBUG=*
+ * The credentials SDK's HTTP code logs through `debug`, which reads DEBUG once, when it loads: with DEBUG=*
  * it would print STS answers (secrets, tokens), OIDC tokens and signed request lines to stderr.
  */
 function withoutSdkDebugLogs(): void {
   delete process.env.DEBUG;
 }
 
-let signerPromise: Promise<Signer> | undefined;
 let providerClassesPromise: Promise<ProviderClasses> | undefined;
-
-/** Loaded on the first call or by warmUp, not at start-up: the SDK modules take 100-200 ms to load. */
-function loadSigner(): Promise<Signer> {
-  withoutSdkDebugLogs();
-  signerPromise ??= import('@alicloud/openapi-util').then((module) => commonJsDefault<Signer>(module));
-  return signerPromise;
-}
 
 interface SdkCredentials {
   accessKeyId?: string;
@@ -295,11 +267,6 @@ function businessQuery(request: PageRequest): Record<string, string> {
   return query;
 }
 
-/** Percent-encoding as the signature's canonical query uses it. */
-function encodeQueryValue(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 export function createDbsClient(options: ClientOptions): DbsClient {
@@ -343,7 +310,7 @@ export function createDbsClient(options: ClientOptions): DbsClient {
     timedOut: () => boolean,
   ): Promise<RawPage> {
     if (signal?.aborted) throw cancelled();
-    const [signer, creds] = await abortable(Promise.all([loadSigner(), credentials()]), combined, () =>
+    const creds = await abortable(credentials(), combined, () =>
       signal?.aborted
         ? cancelled()
         : new DbsError('Timeout', `the credentials provider did not answer within ${options.timeoutMs} ms (DBS_MCP_TIMEOUT_MS)`, { retryable: true }),
@@ -364,17 +331,8 @@ export function createDbsClient(options: ClientOptions): DbsClient {
       headers['x-acs-accesskey-id'] = creds.accessKeyId;
       headers['x-acs-security-token'] = creds.securityToken;
     }
-    headers.authorization = signer.getAuthorization(
-      { pathname: '/', method: 'POST', query, headers },
-      SIGNATURE_ALGORITHM,
-      EMPTY_BODY_SHA256,
-      creds.accessKeyId,
-      creds.accessKeySecret,
-    );
-    const search = Object.keys(query)
-      .sort()
-      .map((key) => `${encodeQueryValue(key)}=${encodeQueryValue(query[key]!)}`)
-      .join('&');
+    headers.authorization = authorization({ method: 'POST', query, headers, bodySha256: EMPTY_BODY_SHA256 }, creds.accessKeyId, creds.accessKeySecret);
+    const search = canonicalQuery(query);
 
     const transport = endpoint.protocol === 'https' ? https : http;
     const [hostname, port] = splitHost(endpoint.host);
@@ -438,7 +396,7 @@ export function createDbsClient(options: ClientOptions): DbsClient {
   return {
     async warmUp() {
       // A failure here shows up again, with its context, in the call that needs the module.
-      await Promise.all([loadSigner(), options.credentials ? undefined : loadProviderClasses()]).catch(() => undefined);
+      if (!options.credentials) await loadProviderClasses().catch(() => undefined);
     },
     async describePage(endpoint, request, callOptions = {}) {
       const { signal, onRetry } = callOptions;
