@@ -10,6 +10,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { percentEncode } from './simulator.js';
 
 /** Temporary credentials as an issuer hands them out. */
 export interface IssuedCredential {
@@ -157,11 +158,6 @@ export interface StsOptions {
   /** The OIDC tokens AssumeRoleWithOIDC accepts, with the provider and role they belong to. */
   oidc?: Array<{ token: string; providerArn: string; roleArn: string }>;
   issue: () => IssuedCredential;
-}
-
-/** RPC (V1) percent-encoding, as the signature's string to sign uses it. */
-function percentEncode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function stsError(status: number, code: string, message: string): { status: number; body: unknown } {

@@ -128,8 +128,11 @@ interface Exchange {
   hostId: string;
 }
 
-/** encodeURIComponent plus the five characters it leaves alone that the signature spec escapes. */
-function percentEncode(text: string): string {
+/**
+ * encodeURIComponent plus the five characters it leaves alone that the signature spec escapes: the
+ * encoding of both ACS3 (here) and the STS RPC signature (credential-servers.ts).
+ */
+export function percentEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
