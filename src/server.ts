@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AnySchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolContext } from './tools/context.js';
+import { NoElicitationValidator } from './no-elicitation.js';
 import { registerTools } from './tools/index.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -13,6 +14,7 @@ export function createServer(context: ToolContext): McpServer {
     { name: SERVER_NAME, title: 'Alibaba Cloud DBS backup downloads', version: SERVER_VERSION },
     {
       capabilities: { logging: {} },
+      jsonSchemaValidator: new NoElicitationValidator(),
       instructions:
         'Answers questions about Alibaba Cloud DBS backup set download tasks (status, failures, sizes, timing) through list_backup_set_download_tasks.',
     },
