@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DbsError } from '../../src/dbs/errors.js';
 import { itemsOf, parsePage, receivedBody, type ReceivedBody } from '../../src/dbs/page.js';
+import { heapAfterGc } from '../helpers/gc.js';
 
 const task = (id: string) => ({ BackupSetDownloadTaskId: id });
 const ok = (items: unknown, extra: Record<string, unknown> = {}) =>
@@ -55,6 +56,18 @@ describe('parsePage', () => {
   it('keeps missing totals as null and numeric strings as numbers', () => {
     const page = parsePage(200, 'application/json', JSON.stringify({ Success: true, Items: '', PageNum: '2', TotalElements: '61' }));
     expect(page).toEqual({ requestId: null, pageNum: 2, pageSize: null, totalElements: 61, totalPages: null, items: [] });
+  });
+
+  it('keeps no page text alive through the gateway ids it restores', () => {
+    const padding = 'x'.repeat(1 << 20);
+    const before = heapAfterGc();
+    const kept = Array.from({ length: 20 }, (_, i) => {
+      const body = `{"Success":true,"Note":"${padding}${i}","Items":{"BackupSetDownloadTaskDetail":[{"BackupSetDownloadTaskId":"t${i}","BackupGatewayId":${1152921504606846977n + BigInt(i)}}]}}`;
+      return parsePage(200, 'application/json', body).items[0]!;
+    });
+    // Twenty texts of 1 MB each: an id that were a view into its text would hold all of them.
+    expect(heapAfterGc() - before).toBeLessThan(4 * 1024 * 1024);
+    expect(kept.map((item) => item.BackupGatewayId)).toEqual(kept.map((_, i) => String(1152921504606846977n + BigInt(i))));
   });
 
   it('keeps a 64-bit BackupGatewayId digit for digit', () => {
