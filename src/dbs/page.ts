@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { DbsError, isRetryableApiError } from './errors.js';
 import { redactSecrets } from '../redact.js';
 
@@ -94,10 +93,6 @@ function snippet(text: string): string {
 export interface ReceivedBody {
   latin1: string;
   ascii: boolean;
-}
-
-export function receivedBody(bytes: Buffer): ReceivedBody {
-  return { latin1: bytes.toString('latin1'), ascii: isAscii(bytes) };
 }
 
 /** The bytes of a latin1 reading, decoded as the UTF-8 they are. */

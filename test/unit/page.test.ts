@@ -1,9 +1,12 @@
+import { isAscii } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DbsError } from '../../src/dbs/errors.js';
-import { itemsOf, parsePage, receivedBody, type ReceivedBody } from '../../src/dbs/page.js';
+import { itemsOf, parsePage, type ReceivedBody } from '../../src/dbs/page.js';
 import { heapAfterGc } from '../helpers/gc.js';
 
+/** A body received in one chunk, as the client reads it (src/dbs/client.ts). */
+const receivedBody = (bytes: Buffer): ReceivedBody => ({ latin1: bytes.toString('latin1'), ascii: isAscii(bytes) });
 const task = (id: string) => ({ BackupSetDownloadTaskId: id });
 const ok = (items: unknown, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ RequestId: 'REQ-1', PageSize: 30, PageNum: 0, HttpStatusCode: 200, TotalElements: 2, TotalPages: 1, Items: items, Success: true, ...extra });
