@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /** Wiring only: parse the command line, read the configuration once, build the client and the server, serve. */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseCommandLine, UsageError, USAGE, type CommandLine } from './cli.js';
 import { ConfigError, dropEmptyCredentialVariables, readConfig, readHttpConfig, type Config } from './config.js';
 import { createDbsClient, type DbsClient } from './dbs/client.js';
 import { createLogger } from './log.js';
 import type { RunningHttpServer } from './http.js';
 import { createServer } from './server.js';
+import { Utf8StdioServerTransport } from './stdio.js';
 import { SERVER_VERSION } from './version.js';
 import { tuneForSmallHeap } from './memory.js';
 
@@ -52,7 +52,7 @@ async function serveStdio(config: Config, client: DbsClient): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  await server.connect(new StdioServerTransport());
+  await server.connect(new Utf8StdioServerTransport());
   // The credentials SDK takes 30-40 ms to load: load it after the handshake (a host lists tools
   // right after it), not in the first tool call.
   server.server.oninitialized = () => void setTimeout(() => void client.warmUp?.(), 200).unref();
