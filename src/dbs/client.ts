@@ -13,6 +13,7 @@ import https from 'node:https';
 import { DbsError } from './errors.js';
 import { parsePage, type RawPage } from './page.js';
 import { authorization, canonicalQuery } from './sign.js';
+import { isoSeconds } from '../time.js';
 import type { Endpoint } from './endpoint.js';
 
 export const API_ACTION = 'DescribeBackupSetDownloadTaskList';
@@ -251,10 +252,6 @@ function cancelled(): DbsError {
   return new DbsError('Cancelled', 'the call was cancelled before the endpoint answered');
 }
 
-function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 function businessQuery(request: PageRequest): Record<string, string> {
   const query: Record<string, string> = {
     PageSize: String(request.pageSize),
@@ -321,7 +318,7 @@ export function createDbsClient(options: ClientOptions): DbsClient {
       'x-acs-version': API_VERSION,
       'x-acs-action': API_ACTION,
       'user-agent': userAgent,
-      'x-acs-date': isoSeconds(new Date()),
+      'x-acs-date': isoSeconds(Date.now()),
       'x-acs-signature-nonce': randomUUID(),
       accept: 'application/json',
       'x-acs-content-sha256': EMPTY_BODY_SHA256,
