@@ -1,6 +1,8 @@
 /**
- * The young-generation cap, in a fresh Node process (V8 flags are process-wide): the same burst of
- * allocations that survive a collection or two, with and without the cap.
+ * V8 settings, each in a fresh Node process (V8 flags are process-wide): the young-generation cap
+ * over the same burst of allocations that survive a collection or two, with and without the cap;
+ * and what a full collection gives back of an old generation mostly emptied, with and without the
+ * server's settings.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,11 +35,30 @@ for (let burst = 0; burst < 30; burst++) {
 process.stdout.write(JSON.stringify({ largest }));
 `;
 
+// Tasks moved to the old generation, seven in eight dropped, spread over every page; then a full collection.
+const FRAGMENTED = `
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { tuneForSmallHeap } from './memory.mjs';
+if (process.argv[2] === 'tuned') tuneForSmallHeap();
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+const old = () => getHeapSpaceStatistics().find((space) => space.space_name === 'old_space');
+let tasks = Array.from({ length: 200000 }, (_, i) => ({ id: 'task-' + i, size: i }));
+gc();
+gc();
+const before = old().space_size;
+tasks = tasks.filter((_, i) => i % 8 === 0);
+gc();
+process.stdout.write(JSON.stringify({ before, committed: old().space_size, used: old().space_used_size, kept: tasks.length }));
+`;
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dbs-mcp-memory-'));
   const source = readFileSync(new URL('../../src/memory.ts', import.meta.url), 'utf8');
   writeFileSync(join(dir, 'memory.mjs'), transformSync(source, { loader: 'ts', format: 'esm' }).code);
   writeFileSync(join(dir, 'scenario.mjs'), SCENARIO);
+  writeFileSync(join(dir, 'fragmented.mjs'), FRAGMENTED);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -51,5 +72,27 @@ describe('capYoungGeneration', () => {
     const [capped, uncapped] = await Promise.all([largestYoungGeneration('capped'), largestYoungGeneration('default')]);
     expect(uncapped).toBeGreaterThan(YOUNG_GENERATION_CAP);
     expect(capped).toBeLessThanOrEqual(YOUNG_GENERATION_CAP);
+  });
+});
+
+interface OldGeneration {
+  before: number;
+  committed: number;
+  used: number;
+}
+
+async function oldGenerationAfterDrop(mode: 'tuned' | 'default'): Promise<OldGeneration> {
+  const { stdout } = await run(process.execPath, [join(dir, 'fragmented.mjs'), mode], { timeout: 30_000 });
+  return JSON.parse(stdout) as OldGeneration;
+}
+
+describe('tuneForSmallHeap', () => {
+  it('gives back the old-generation pages a full collection leaves empty, where V8 alone keeps them', async () => {
+    const [tuned, untuned] = await Promise.all([oldGenerationAfterDrop('tuned'), oldGenerationAfterDrop('default')]);
+    const MB = 1024 * 1024;
+    // Without the settings the pages stay committed, each holding an eighth of what it held.
+    expect(untuned.committed - untuned.used).toBeGreaterThan(8 * MB);
+    expect(tuned.before - tuned.committed).toBeGreaterThan(8 * MB);
+    expect(tuned.committed - tuned.used).toBeLessThan(2 * MB);
   });
 });
