@@ -113,11 +113,20 @@ export async function initialize(rpc: RpcProcess): Promise<{ message: RpcMessage
   return answer;
 }
 
-/** Reads VmRSS of a process from /proc, in bytes (Linux). */
-export async function rssBytes(pid: number): Promise<number> {
+/** A process's resident set from /proc (Linux), in bytes: in all, and the anonymous and file-backed parts. */
+export interface Rss {
+  total: number;
+  anon: number;
+  file: number;
+}
+
+export async function rss(pid: number): Promise<Rss> {
   const { readFile } = await import('node:fs/promises');
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
-  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(kb) * 1024;
+  const field = (name: string): number => {
+    const kb = new RegExp(`^${name}:\\s+(\\d+)\\s+kB$`, 'm').exec(status)?.[1];
+    if (kb === undefined) throw new Error(`no ${name} for process ${pid}`);
+    return Number(kb) * 1024;
+  };
+  return { total: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') };
 }
