@@ -8,11 +8,15 @@ import type { RunningHttpServer } from './http.js';
 import { createServer } from './server.js';
 import { Utf8StdioServerTransport } from './stdio.js';
 import { SERVER_VERSION } from './version.js';
-import { tuneForSmallHeap } from './memory.js';
+import { IdleCollector, tuneForSmallHeap } from './memory.js';
 
 tuneForSmallHeap();
 
 const log = createLogger({ stderrLevel: process.env.DBS_MCP_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
+const activity = new IdleCollector({
+  onCollect: ({ before, after, ms }) => log.debug(`idle: full collection, ${mb(before)} -> ${mb(after)} MB outside the young generation in ${ms.toFixed(0)} ms`),
+});
 
 function readCommandLine(): CommandLine {
   try {
@@ -35,7 +39,7 @@ function loadConfig<T>(read: () => T): T {
 }
 
 async function serveStdio(config: Config, client: DbsClient): Promise<void> {
-  const server = createServer({ config, client, log });
+  const server = createServer({ config, client, log, activity });
   log.attach(server);
 
   let closing = false;
@@ -76,7 +80,7 @@ async function serveHttp(command: Extract<CommandLine, { command: 'http' }>, con
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   try {
-    server = await startHttpServer({ host: command.host, port: command.port, http, context: { config, client, log } });
+    server = await startHttpServer({ host: command.host, port: command.port, http, context: { config, client, log, activity } });
   } catch (error) {
     log.error(error instanceof ListenRefusedError ? error.message : `cannot listen on ${command.host}:${command.port}: ${(error as Error).message}`);
     process.exit(error instanceof ListenRefusedError ? 2 : 1);

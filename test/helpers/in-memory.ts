@@ -4,15 +4,16 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../../src/config.js';
 import type { DbsClient } from '../../src/dbs/client.js';
 import { createLogger } from '../../src/log.js';
+import type { CallActivity } from '../../src/memory.js';
 import { createServer } from '../../src/server.js';
 
 export const TEST_CONFIG: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4 };
 
 /** Wires a real MCP client to the server in memory; returns `callTool` and the captured log lines. */
-export async function setup(client: DbsClient, config: Config = TEST_CONFIG) {
+export async function setup(client: DbsClient, config: Config = TEST_CONFIG, activity?: CallActivity) {
   const logLines: string[] = [];
   const log = createLogger({ stderrLevel: 'debug', write: (line) => logLines.push(line) });
-  const server = createServer({ config, client, log });
+  const server = createServer({ config, client, log, activity });
   log.attach(server);
   const mcp = new Client({ name: 'test', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

@@ -53,12 +53,31 @@ gc();
 process.stdout.write(JSON.stringify({ before, committed: old().space_size, used: old().space_used_size, kept: tasks.length }));
 `;
 
+// Tasks moved to the old generation and dropped, then a call ends and the server goes idle.
+const IDLE = `
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IdleCollector, oldGenerationBytes, tuneForSmallHeap } from './memory.mjs';
+tuneForSmallHeap();
+const delayMs = Number(process.argv[2]);
+const collections = [];
+const collector = new IdleCollector({ delayMs, onCollect: (collection) => collections.push(collection) });
+collector.callStarted();
+let tasks = Array.from({ length: 200000 }, (_, i) => ({ id: 'task-' + i, size: i }));
+await sleep(50);
+tasks = tasks.length;
+const dropped = oldGenerationBytes();
+collector.callEnded();
+if (delayMs < 1000) await sleep(delayMs + 500);
+process.stdout.write(JSON.stringify({ dropped, idle: oldGenerationBytes(), collections }));
+`;
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dbs-mcp-memory-'));
   const source = readFileSync(new URL('../../src/memory.ts', import.meta.url), 'utf8');
   writeFileSync(join(dir, 'memory.mjs'), transformSync(source, { loader: 'ts', format: 'esm' }).code);
   writeFileSync(join(dir, 'scenario.mjs'), SCENARIO);
   writeFileSync(join(dir, 'fragmented.mjs'), FRAGMENTED);
+  writeFileSync(join(dir, 'idle.mjs'), IDLE);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -94,5 +113,33 @@ describe('tuneForSmallHeap', () => {
     expect(untuned.committed - untuned.used).toBeGreaterThan(8 * MB);
     expect(tuned.before - tuned.committed).toBeGreaterThan(8 * MB);
     expect(tuned.committed - tuned.used).toBeLessThan(2 * MB);
+  });
+});
+
+interface Idle {
+  dropped: number;
+  idle: number;
+  collections: { before: number; after: number; ms: number }[];
+}
+
+async function idleAfterDrop(delayMs: number): Promise<{ result: Idle; ms: number }> {
+  const started = performance.now();
+  const { stdout } = await run(process.execPath, [join(dir, 'idle.mjs'), String(delayMs)], { timeout: 30_000 });
+  return { result: JSON.parse(stdout) as Idle, ms: performance.now() - started };
+}
+
+describe('IdleCollector in a real heap', () => {
+  it('gives back the old generation a call left behind, once the process is idle', async () => {
+    const { result } = await idleAfterDrop(100);
+    const MB = 1024 * 1024;
+    expect(result.dropped).toBeGreaterThan(8 * MB);
+    expect(result.collections).toHaveLength(1);
+    expect(result.dropped - result.idle).toBeGreaterThan(6 * MB);
+  });
+
+  it('does not keep the process alive while it waits to collect', async () => {
+    const { result, ms } = await idleAfterDrop(60_000);
+    expect(result.collections).toHaveLength(0);
+    expect(ms).toBeLessThan(20_000);
   });
 });
