@@ -1,7 +1,9 @@
 /**
  * Memory: the server's resident set (VmRSS) at rest, after start, handshake and tools/list, and its
  * growth over 400 further calls of every kind (single pages across the plan, state filters, and
- * allPages over all 24 pages). Read from /proc after a pause; the server is never asked to collect garbage.
+ * allPages over all 24 pages). Read from /proc after a pause; the server is never asked to collect garbage
+ * (it runs a full collection of its own once idle for 500 ms after calls that left garbage: src/memory.ts),
+ * and the growth right after the last call, before that collection, is shown too.
  * For scale, the reference server's growth over 400 calls that echo a text as large as one tool result.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,6 +66,7 @@ export async function memory(ctx: BenchContext): Promise<Row[]> {
       if (args.allPages) allPagesCalls += 1;
       await callTool(rpc, args);
     }
+    const busy = (await rss(rpc.pid)).total;
     await sleep(SETTLE_MS);
     const end = await rss(rpc.pid);
     const after = end.total;
@@ -80,6 +83,14 @@ export async function memory(ctx: BenchContext): Promise<Row[]> {
         target: '<= 15 MB',
         reference: `RSS at rest; ${mb(after)} after; ${split(rest, end)}`,
         pass: growth <= GROWTH_TARGET,
+      },
+      {
+        section,
+        figure: 'RSS growth right after the last call',
+        value: mb(busy - atRest),
+        target: '',
+        reference: 'before the server has been idle long enough to collect',
+        pass: null,
       },
       {
         section,
