@@ -3,19 +3,28 @@ import { IdleCollector, type IdleCollection } from '../../src/memory.js';
 
 const MB = 1024 * 1024;
 
-/** A collector over a pretend heap: `used` is set by the test, a collection takes it to `live`. */
-function pretendHeap(options: { delayMs?: number; minGarbageBytes?: number } = {}) {
+/**
+ * A collector over a pretend heap: `used` is what the test says is in use outside the young
+ * generation, and a collection takes it down to `live`. `call(used)` is one whole call that leaves
+ * `used` behind.
+ */
+function pretendHeap() {
   const heap = { used: 10 * MB, live: 10 * MB, collections: [] as IdleCollection[] };
   const collector = new IdleCollector({
-    delayMs: options.delayMs ?? 500,
-    minGarbageBytes: options.minGarbageBytes ?? 2 * MB,
+    delayMs: 500,
+    minGarbageBytes: 2 * MB,
     used: () => heap.used,
     collect: () => {
       heap.used = heap.live;
     },
     onCollect: (collection) => heap.collections.push(collection),
   });
-  return { heap, collector };
+  const call = (used: number): void => {
+    collector.callStarted();
+    heap.used = used;
+    collector.callEnded();
+  };
+  return { heap, collector, call };
 }
 
 describe('IdleCollector', () => {
@@ -27,10 +36,8 @@ describe('IdleCollector', () => {
   });
 
   it('collects once the delay has passed with no call in flight, not before', () => {
-    const { heap, collector } = pretendHeap();
-    collector.callStarted();
-    heap.used += 6 * MB;
-    collector.callEnded();
+    const { heap, call } = pretendHeap();
+    call(16 * MB);
     vi.advanceTimersByTime(499);
     expect(heap.collections).toHaveLength(0);
     vi.advanceTimersByTime(1);
@@ -40,10 +47,8 @@ describe('IdleCollector', () => {
   });
 
   it('waits out a call that starts during the delay, and counts the delay from its end', () => {
-    const { heap, collector } = pretendHeap();
-    collector.callStarted();
-    heap.used += 6 * MB;
-    collector.callEnded();
+    const { heap, collector, call } = pretendHeap();
+    call(16 * MB);
     vi.advanceTimersByTime(300);
     collector.callStarted();
     vi.advanceTimersByTime(2_000);
@@ -56,11 +61,9 @@ describe('IdleCollector', () => {
   });
 
   it('waits until every overlapping call has ended', () => {
-    const { heap, collector } = pretendHeap();
+    const { heap, collector, call } = pretendHeap();
     collector.callStarted();
-    collector.callStarted();
-    heap.used += 6 * MB;
-    collector.callEnded();
+    call(16 * MB);
     vi.advanceTimersByTime(5_000);
     expect(heap.collections).toHaveLength(0);
     collector.callEnded();
@@ -69,41 +72,31 @@ describe('IdleCollector', () => {
   });
 
   it('leaves the heap alone when the calls left less garbage than a pause is worth', () => {
-    const { heap, collector } = pretendHeap();
-    collector.callStarted();
-    heap.used += 2 * MB - 1;
-    collector.callEnded();
+    const { heap, call } = pretendHeap();
+    call(12 * MB - 1);
     vi.advanceTimersByTime(1_000);
     expect(heap.collections).toHaveLength(0);
     // More calls, more garbage: counted from the last collection, not from the last call.
-    collector.callStarted();
-    heap.used += 1;
-    collector.callEnded();
+    call(12 * MB);
     vi.advanceTimersByTime(500);
     expect(heap.collections).toHaveLength(1);
   });
 
   it('counts garbage from what V8 kept after a collection of its own', () => {
-    const { heap, collector } = pretendHeap();
-    collector.callStarted();
-    heap.used = 9 * MB; // V8 collected during the call, and some of what lived at the start died.
-    collector.callEnded();
+    const { heap, call } = pretendHeap();
+    // V8 collected during the call, and some of what lived at the start died.
+    call(9 * MB);
     vi.advanceTimersByTime(500);
-    collector.callStarted();
-    heap.used = 11 * MB;
-    collector.callEnded();
+    call(11 * MB);
     vi.advanceTimersByTime(500);
     expect(heap.collections).toEqual([{ before: 11 * MB, after: 10 * MB, ms: expect.any(Number) }]);
   });
 
   it('stop() drops the pending check', () => {
-    const { heap, collector } = pretendHeap();
-    collector.callStarted();
-    heap.used += 6 * MB;
-    collector.callEnded();
+    const { heap, collector, call } = pretendHeap();
+    call(16 * MB);
     collector.stop();
     vi.advanceTimersByTime(1_000);
     expect(heap.collections).toHaveLength(0);
   });
-
 });
