@@ -151,12 +151,6 @@ export class IdleCollector implements CallActivity {
     this.timer.refresh();
   }
 
-  /** Stops the pending check, if any. */
-  stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
   private idle(): void {
     if (this.inFlight > 0) return;
     const before = this.used();
