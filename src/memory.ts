@@ -77,7 +77,7 @@ let fullCollection: ((options?: GcOptions) => void) | undefined;
  * last-resort collection (a few collections in a row, 80 ms here) gives the pool back too. V8 11
  * (Node 20) gives the pages back after a plain collection, and reads these options differently.
  */
-export const LAST_RESORT_GC = Number(process.versions.v8.split('.')[0]) >= 12;
+const LAST_RESORT_GC = Number(process.versions.v8.split('.')[0]) >= 12;
 
 /**
  * A full collection, now. `--expose-gc` set at run time puts `gc` only in contexts made after it:
@@ -126,8 +126,8 @@ export const IDLE_MIN_GARBAGE_BYTES = 2 * 1024 * 1024;
  * after a full collection, and once it has run it starts again only after committed memory has grown
  * by 10 MB. So without this the server kept up to 8 MB of dead tasks and pages after a burst, for as
  * long as it stayed idle. The pause (30-40 ms after the benchmark's calls, 80 ms on Node 22) falls
- * where no call waits on it: a call that comes in during it waits at most that long. Between calls with a model's turn
- * between them (seconds), it runs only once the calls have left 2 MB of garbage behind.
+ * where no call waits on it: a call that comes in during it waits at most that long. Between calls
+ * with a model's turn between them (seconds), it runs only once the calls have left 2 MB behind.
  */
 export class IdleCollector implements CallActivity {
   private readonly delayMs: number;
@@ -165,7 +165,7 @@ export class IdleCollector implements CallActivity {
     if (this.inFlight > 0) return;
     const before = this.used();
     if (before - this.live < this.minGarbageBytes) {
-      // V8 collected on its own in the meantime.
+      // Too little to be worth a pause; if V8 has collected on its own since, count from what it kept.
       this.live = Math.min(this.live, before);
       return;
     }
