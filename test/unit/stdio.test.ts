@@ -33,6 +33,33 @@ describe('messageLine', () => {
     );
   });
 
+  it('writes what JSON.stringify writes for values it leaves out, replaces or cannot write', () => {
+    const result = {
+      skipped: undefined,
+      fn: () => 1,
+      sym: Symbol('s'),
+      map: new Map([['a', 1]]),
+      boxed: Object(7) as number,
+      bare: Object.assign(Object.create(null) as object, { b: 2, c: undefined }),
+      nested: { deep: { x: undefined, y: [undefined, () => 1, 3], at: new Date(0) }, name: '备份' },
+      list: [1, 'two', null, new Date(0)],
+      '': 'empty key',
+      '"quoted"\n': 'key with quotes',
+      '10': 'integer key first',
+    };
+    const plain = { jsonrpc: '2.0', id: 3, result } as unknown as JSONRPCMessage;
+    expect(messageLine(plain).equals(sdkBytes(plain))).toBe(true);
+    // A member with its own toJSON is called with its key.
+    for (const member of [new Date(Date.UTC(2026, 10, 28)), { toJSON: (key: string) => `custom:${key}` }]) {
+      const message = { jsonrpc: '2.0', id: 4, result: { ...result, member } } as unknown as JSONRPCMessage;
+      expect(messageLine(message).equals(sdkBytes(message))).toBe(true);
+    }
+    const cyclic: Record<string, unknown> = { jsonrpc: '2.0', id: 5 };
+    cyclic.result = { self: cyclic };
+    expect(() => messageLine(cyclic as JSONRPCMessage)).toThrow(TypeError);
+    expect(() => messageLine({ jsonrpc: '2.0', id: 6, result: { n: 1n } } as unknown as JSONRPCMessage)).toThrow(TypeError);
+  });
+
   it('ends every message with one newline, and has no other', () => {
     const line = messageLine(result('line one\nline two'));
     expect(line.at(-1)).toBe(0x0a);
