@@ -11,12 +11,13 @@ const hasToJSON = (value: unknown): boolean =>
 /**
  * The JSON text of `value` as parts whose concatenation is JSON.stringify(value): plain objects
  * down to `depth` levels are written here key by key, what is below them by JSON.stringify. False
- * when a member has its own toJSON, which JSON.stringify would call with the member's key: the
- * caller stringifies the whole value instead.
+ * when the value or a member has its own toJSON, which JSON.stringify would call with the member's
+ * key: the caller stringifies the whole value instead.
  */
 function jsonParts(value: unknown, depth: number, parts: string[]): boolean {
+  if (hasToJSON(value)) return false;
   const proto = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
-  if (depth === 0 || (proto !== Object.prototype && proto !== null) || hasToJSON(value)) {
+  if (depth === 0 || (proto !== Object.prototype && proto !== null)) {
     parts.push(JSON.stringify(value));
     return true;
   }
@@ -25,7 +26,6 @@ function jsonParts(value: unknown, depth: number, parts: string[]): boolean {
   for (const key of Object.keys(value as object)) {
     const item = (value as Record<string, unknown>)[key];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    if (hasToJSON(item)) return false;
     parts.push(`${separator}${JSON.stringify(key)}:`);
     separator = ',';
     if (!jsonParts(item, depth - 1, parts)) return false;
