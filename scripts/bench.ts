@@ -1,9 +1,6 @@
 /**
- * `npm run bench`: measures the built server (dist/index.js) against its references on this machine
- * and prints one table: each figure, its target, what it is compared with, PASS or FAIL.
- * Exits 1 when a target is missed. Timings are medians or percentiles of runs that alternate with
- * their reference, because other work on the machine makes single timings noisy.
- * `npm run bench -- memory "per call"` runs only the sections named.
+ * `npm run bench`: measures the built server against references run alternately on this machine, prints
+ * each figure beside its target and exits 1 if one is missed. `npm run bench -- memory` runs one section.
  */
 import { cpus } from 'node:os';
 import { coldStart } from './bench/cold-start.js';

@@ -1,7 +1,6 @@
 /**
- * HTTP load: tool calls in bursts against the built server in --http mode (with a bearer token),
- * the local DBS simulator behind it. Every result is checked against the fixture page it must
- * hold, so a fast wrong answer counts as a failure, not as a good latency.
+ * HTTP load: bursts of tool calls against the built server in --http mode, every result checked against
+ * its fixture page, so a fast wrong answer counts as a failure.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';

@@ -1,9 +1,6 @@
 /**
- * Pages: one allPages call over the whole plan (2,345 tasks, 24 pages of 100) with 80 ms added to every
- * page by the simulator, against the sequential floor (24 x 80 ms) and the concurrency floor (the first
- * page, then the other 23 in rounds of DBS_MCP_CONCURRENCY). Each run is checked for the right counts,
- * the 100 newest tasks and its progress notifications, so speed cannot come from skipping work.
- * Also: the text block's bytes for 100 tasks against the raw API bytes of the same page.
+ * Pages: allPages over the whole plan with latency added to every page, against the sequential and the
+ * concurrency floors, each run checked so speed cannot come from skipped work; and the text block's size.
  */
 import { callTool, PLAN_ID, PLAN_TASKS, startServer, type BenchContext } from './context.js';
 import { createRawClient } from './raw-http.js';

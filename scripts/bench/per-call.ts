@@ -1,8 +1,6 @@
 /**
- * Per call: a tool call over stdio for a page of 100 tasks against the cost of the same page fetched
- * by a raw signed HTTP request. Both run alternately against the simulator process with no added
- * latency, so what is left is what the server adds: the stdio hop, the protocol, parsing the page,
- * normalising, summarising, rendering and checking the result.
+ * Per call: what the server adds to a page of 100 tasks over a raw signed HTTP request for the same
+ * page, the two alternating against the simulator with no added latency.
  */
 import { callTool, PLAN_ID, startServer, type BenchContext } from './context.js';
 import { createRawClient } from './raw-http.js';

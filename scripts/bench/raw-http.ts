@@ -1,7 +1,6 @@
 /**
- * The per-call reference: one signed DescribeBackupSetDownloadTaskList request straight over
- * node:http with keep-alive, signed by the same signer the server uses (src/dbs/sign.ts).
- * The simulator verifies it like any other request; nothing is parsed or converted.
+ * The per-call reference: one DescribeBackupSetDownloadTaskList request over node:http with keep-alive,
+ * signed by the server's own signer, its body neither parsed nor converted.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';

@@ -9,6 +9,7 @@ export interface Row {
   pass: boolean | null;
 }
 
+export const count = (value: number): string => value.toLocaleString('en-US');
 export const ms = (value: number): string => `${value.toFixed(1)} ms`;
 export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 export const ratio = (value: number): string => `${value.toFixed(2)}x`;

@@ -1,6 +1,6 @@
 /**
- * A raw JSON-RPC client over a child's stdio: one line per message, no SDK, so that the client costs
- * the same (little) for every server measured and none of its own work lands in the figures.
+ * A raw JSON-RPC client over a child's stdio, without the SDK, so the client costs the same little for
+ * every server measured.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -66,8 +66,7 @@ export function spawnRpc(command: string, args: string[], env: Record<string, st
     },
   };
 
-  // Raw bytes until a line is complete: the answer's time is when its last byte arrived, before any
-  // decoding or parsing here, so the driver's own work stays out of the figures.
+  // An answer's time is when its last byte arrived, before this driver decodes or parses it.
   let partial: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => {
     const at = performance.now();
@@ -113,11 +112,10 @@ export async function initialize(rpc: RpcProcess): Promise<{ message: RpcMessage
   return answer;
 }
 
-/** A process's resident set from /proc (Linux), in bytes: in all, and the anonymous and file-backed parts. */
+/** A process's resident set from /proc (Linux), in bytes: now, and its peak since start. */
 export interface Rss {
   total: number;
-  anon: number;
-  file: number;
+  peak: number;
 }
 
 export async function rss(pid: number): Promise<Rss> {
@@ -128,5 +126,5 @@ export async function rss(pid: number): Promise<Rss> {
     if (kb === undefined) throw new Error(`no ${name} for process ${pid}`);
     return Number(kb) * 1024;
   };
-  return { total: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') };
+  return { total: field('VmRSS'), peak: field('VmHWM') };
 }

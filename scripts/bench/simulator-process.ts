@@ -1,8 +1,6 @@
 /**
- * The bench's DBS simulator in a process of its own, as the real endpoint is: the server under test
- * and the raw HTTP reference then both cross a process boundary to reach it, and its work (checking
- * signatures, writing 75 KB pages) does not share an event loop with the bench's timers.
- * Started with fork(); answers { endpoint } once listening, then { ok } to each { latencyMs } message.
+ * The bench's DBS simulator in its own process, so its work shares no event loop with the bench's timers.
+ * Answers { endpoint } once listening, then { ok } to each { latencyMs } message.
  */
 import { makeTasks } from '../../sim/fixtures.js';
 import { startSimulator } from '../../sim/simulator.js';
