@@ -62,6 +62,8 @@ export async function createContext(): Promise<BenchContext> {
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret,
       ALIBABA_CLOUD_DBS_ENDPOINT: sim.url,
       ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+      // Lets an operator measure start-up flags (e.g. --max-old-space-size) on the server under test.
+      ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
     },
   };
 }
