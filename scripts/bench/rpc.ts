@@ -112,6 +112,15 @@ export async function initialize(rpc: RpcProcess): Promise<{ message: RpcMessage
   return answer;
 }
 
+/** CPU time a process has used so far (user + system), in ms, from /proc (Linux). */
+export async function cpuMs(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th, in USER_HZ (100/s).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** A process's resident set from /proc (Linux), in bytes: now, and its peak since start. */
 export interface Rss {
   total: number;
