@@ -14,6 +14,8 @@ import { SERVER_VERSION } from './version.js';
 const log = createLogger();
 // 1 MiB: a tools/call here is under 1 KiB; the SDK's own buffer (10 MiB) ends the transport when outgrown.
 const MAX_STDIO_MESSAGE_BYTES = 1024 * 1024;
+// Requests waiting for a slot before stdin stops being read: enough to keep every slot busy.
+const MAX_QUEUED_BEFORE_PAUSE = 64;
 
 function readCommandLine(): CommandLine {
   try {
@@ -57,6 +59,7 @@ async function serveStdio(config: Config, client: DbsClient): Promise<void> {
 
   const stdin = createStdinGate({
     maxLineBytes: MAX_STDIO_MESSAGE_BYTES,
+    overloaded: () => (client.load?.().waiting ?? 0) > MAX_QUEUED_BEFORE_PAUSE,
     onOversized(bytes, id) {
       const message = `Request too large: ${bytes} bytes, at most ${MAX_STDIO_MESSAGE_BYTES} bytes per message`;
       log.error(`dropped a stdio message of ${bytes} bytes (at most ${MAX_STDIO_MESSAGE_BYTES})${id === undefined ? ', no id to answer' : ''}`);

@@ -48,15 +48,17 @@ export function rememberSignature(hex: string): void {
 
 /** Removes only the remembered values: for download URLs, which keep their own signed query. */
 export function redactValues(text: string): string {
+  // Most strings of a page are short ids and states: nothing to look for in them.
+  if (text.length < 8) return text;
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('***');
-  if (signatures.size > 0) out = out.replace(HEX_RUN, (hex) => (signatures.has(hex.toLowerCase()) ? '***' : hex));
+  if (signatures.size > 0 && out.length >= 64) out = out.replace(HEX_RUN, (hex) => (signatures.has(hex.toLowerCase()) ? '***' : hex));
   return out;
 }
 
 export function redactSecrets(text: string): string {
-  return redactValues(text)
-    .replace(HEADER_SIGNATURE, '$1***')
-    .replace(SIGNED_QUERY_VALUE, '$1***')
-    .replace(URL_RUN, (url) => (url.includes('?') ? `${url.slice(0, url.indexOf('?'))}?***` : url));
+  let out = redactValues(text);
+  if (out.includes('=')) out = out.replace(HEADER_SIGNATURE, '$1***').replace(SIGNED_QUERY_VALUE, '$1***');
+  if (out.includes('://')) out = out.replace(URL_RUN, (url) => (url.includes('?') ? `${url.slice(0, url.indexOf('?'))}?***` : url));
+  return out;
 }

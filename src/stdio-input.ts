@@ -1,5 +1,6 @@
 /**
- * The stdin the stdio transport reads: whole lines only, none longer than `maxLineBytes`. The SDK's
+ * The stdin the stdio transport reads: whole lines only, none longer than `maxLineBytes`, and no more
+ * while the server is overloaded. The SDK's
  * transport closes itself (and so ends the server, silently) when a message outgrows its buffer;
  * here an oversized line is dropped as it streams in, answered with a JSON-RPC error when its id
  * can be read from its end, and logged, and the lines after it are served as usual.
@@ -8,17 +9,25 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 export interface StdinGateOptions {
   maxLineBytes: number;
+  /**
+   * True while the server has more work queued than it should take on: reading pauses (and the
+   * pipe fills, so the client waits to write) until it turns false, so a burst costs no memory.
+   */
+  overloaded?: () => boolean;
   /** Called once per dropped line with its size and, when it could be read, its JSON-RPC id. */
   onOversized(bytes: number, id: string | number | undefined): void;
 }
 
 const NEWLINE = 0x0a;
-// Clients serialise the id last ({"method":...,"jsonrpc":"2.0","id":7}); its end is enough to answer.
-const TAIL_BYTES = 256;
-const TRAILING_ID = /"id"\s*:\s*(-?\d{1,15}|"[^"\\]{0,100}")\s*\}\s*$/;
+// The id is read from either end of the line: some clients write it first ({"jsonrpc":"2.0","id":7,...}),
+// others last ({"method":...,"jsonrpc":"2.0","id":7}). Both patterns run over 256 bytes at most.
+const EDGE_BYTES = 256;
+const ID_VALUE = '(-?\\d{1,15}|"[^"\\\\]{0,100}")';
+const LEADING_ID = new RegExp(`^\\s*\\{(?:\\s*"(?:jsonrpc|method)"\\s*:\\s*"[^"\\\\]{0,100}"\\s*,)*\\s*"id"\\s*:\\s*${ID_VALUE}`);
+const TRAILING_ID = new RegExp(`"id"\\s*:\\s*${ID_VALUE}\\s*\\}\\s*$`);
 
-function idOf(tail: string): string | number | undefined {
-  const match = TRAILING_ID.exec(tail);
+function idOf(head: string, tail: string): string | number | undefined {
+  const match = LEADING_ID.exec(head) ?? TRAILING_ID.exec(tail);
   if (!match) return undefined;
   const raw = match[1]!;
   return raw.startsWith('"') ? raw.slice(1, -1) : Number(raw);
@@ -29,10 +38,11 @@ export function createStdinGate(options: StdinGateOptions): Transform {
   let pendingBytes = 0;
   let dropping = false;
   let droppedBytes = 0;
+  let head = Buffer.alloc(0);
   let tail = Buffer.alloc(0);
 
   const keepTail = (chunk: Buffer): void => {
-    tail = Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
+    tail = Buffer.concat([tail, chunk]).subarray(-EDGE_BYTES);
   };
 
   return new Transform({
@@ -45,6 +55,7 @@ export function createStdinGate(options: StdinGateOptions): Transform {
         if (!dropping && pendingBytes + piece.length > options.maxLineBytes) {
           dropping = true;
           droppedBytes = pendingBytes;
+          head = Buffer.concat([...pending, piece]).subarray(0, EDGE_BYTES);
           for (const part of pending) keepTail(part);
           pending = [];
           pendingBytes = 0;
@@ -58,9 +69,10 @@ export function createStdinGate(options: StdinGateOptions): Transform {
         }
         if (newline === -1) break;
         if (dropping) {
-          options.onOversized(droppedBytes, idOf(tail.toString('utf8')));
+          options.onOversized(droppedBytes, idOf(head.toString('utf8'), tail.toString('utf8')));
           dropping = false;
           droppedBytes = 0;
+          head = Buffer.alloc(0);
           tail = Buffer.alloc(0);
         } else {
           pending.push(Buffer.from('\n'));
@@ -70,7 +82,13 @@ export function createStdinGate(options: StdinGateOptions): Transform {
         }
         start = newline + 1;
       }
-      callback();
+      if (!options.overloaded?.()) return callback();
+      // Polled, not signalled: it only runs under load, and a missed signal could never stall the input.
+      const poll = setInterval(() => {
+        if (options.overloaded?.()) return;
+        clearInterval(poll);
+        callback();
+      }, 10);
     },
   });
 }

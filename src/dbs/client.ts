@@ -60,6 +60,8 @@ export interface DbsClient {
   warmUp?(): Promise<void>;
   /** True while new requests would be refused as Busy (the queue of waiting requests is full). */
   busy?(): boolean;
+  /** Requests on the wire and requests waiting for a slot, server-wide. */
+  load?(): { active: number; waiting: number };
 }
 
 export interface ClientOptions {
@@ -302,6 +304,7 @@ export function createDbsClient(options: ClientOptions): DbsClient {
       return { ...pageOf(answer, 'BackupSetDownloadTaskDetail', 'BackupSetDownloadTaskId', request.pageSize), attempts: answer.attempts };
     },
     busy: () => limiter.full(),
+    load: () => limiter.load(),
   };
 }
 

@@ -72,17 +72,20 @@ const MAX_URL_CHARS = 16 * 1024;
 // DBS answers are four levels deep; deeper values are dropped rather than walked.
 const MAX_DEPTH = 12;
 
-/** Every string of a parsed answer cut to a few KB and cleared of secrets; too-deep values become null. */
+/** Every string of a parsed answer cut to a few KB and cleared of secrets, in place; too-deep values become null. */
 function sanitise(value: unknown, key: string, depth: number): unknown {
   if (typeof value === 'string') {
     return URL_FIELDS.has(key) ? redactValues(cutText(value, MAX_URL_CHARS)) : redactSecrets(cutText(value));
   }
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_DEPTH) return null;
-  if (Array.isArray(value)) return value.map((item) => sanitise(item, key, depth + 1));
-  const out: Json = {};
-  for (const [name, inner] of Object.entries(value)) out[name] = sanitise(inner, name, depth + 1);
-  return out;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = sanitise(value[i], key, depth + 1);
+  } else {
+    const object = value as Json;
+    for (const name of Object.keys(object)) object[name] = sanitise(object[name], name, depth + 1);
+  }
+  return value;
 }
 
 /** Turns an HTTP answer into a JSON object or a typed error. Pure: status, content type and UTF-8 text in. */
