@@ -4,7 +4,7 @@
  * signature: the simulator does that; this one only lies.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface HostileUpstream {
   url: string;
@@ -77,7 +77,7 @@ export const ANSWERS: Record<string, Answer> = {
 
 export async function startHostileUpstream(): Promise<HostileUpstream> {
   const hits = new Map<string, number>();
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const plan = new URL(req.url ?? '/', 'http://x').searchParams.get('BackupPlanId') ?? NORMAL_PLAN;
     hits.set(plan, (hits.get(plan) ?? 0) + 1);
