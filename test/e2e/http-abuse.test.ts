@@ -77,38 +77,49 @@ async function writeUntilClosed(socket: Socket, chunk: Buffer, limitBytes: numbe
 }
 
 describe('refused requests are not read', () => {
-  it('answers 401 with Connection: close and stops reading a streamed body', async () => {
+  const chunked = (headers: string) =>
+    `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n${headers}Transfer-Encoding: chunked\r\n\r\n`;
+  const bodyChunk = Buffer.from(`10000\r\n${'x'.repeat(0x10000)}\r\n`);
+  // What the kernel buffers on both sides, not the 512 MB offered. A client still writing when the
+  // server closes may get a reset instead of the answer: that is the price of not reading its body.
+  const READ_AT_MOST = 64 * 1024 * 1024;
+
+  it('answers 401 with Connection: close and closes the connection', async () => {
     const { socket, received, closed } = await open();
-    socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
-    const chunk = Buffer.from(`10000\r\n${'x'.repeat(0x10000)}\r\n`);
-    const written = await writeUntilClosed(socket, chunk, 512 * 1024 * 1024);
+    socket.write(`${chunked('')}10\r\n{"jsonrpc":"2.0"}\r\n`);
     await closed;
     expect(received()).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
     expect(received()).toMatch(/\r\nConnection: close\r\n/i);
-    // What the kernel buffers on both sides, not the 512 MB offered.
-    expect(written).toBeLessThan(64 * 1024 * 1024);
     await expectNormalCallWorks();
   });
 
-  it('refuses a declared body over the cap before authentication, without reading it', async () => {
-    const { socket, received, closed } = await open();
-    socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Length: 4000000000\r\n\r\n`);
-    const written = await writeUntilClosed(socket, Buffer.alloc(0x10000, 0x20), 512 * 1024 * 1024);
+  it('stops reading the streamed body of an unauthenticated request', async () => {
+    const { socket, closed } = await open();
+    socket.write(chunked(''));
+    expect(await writeUntilClosed(socket, bodyChunk, 512 * 1024 * 1024)).toBeLessThan(READ_AT_MOST);
     await closed;
-    expect(received()).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
-    expect(written).toBeLessThan(64 * 1024 * 1024);
+    await expectNormalCallWorks();
+  });
+
+  it('refuses a declared body over the cap before authentication, and does not read it', async () => {
+    const quiet = await open();
+    quiet.socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Length: 4000000000\r\n\r\n`);
+    await quiet.closed;
+    expect(quiet.received()).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n(.*\r\n)*Connection: close\r\n/i);
+
+    const streaming = await open();
+    streaming.socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Length: 4000000000\r\n\r\n`);
+    expect(await writeUntilClosed(streaming.socket, Buffer.alloc(0x10000, 0x20), 512 * 1024 * 1024)).toBeLessThan(READ_AT_MOST);
+    await streaming.closed;
     await expectNormalCallWorks();
   });
 
   it('stops reading an authenticated body past the cap', async () => {
-    const { socket, received, closed } = await open();
-    socket.write(
-      `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n`,
-    );
-    const written = await writeUntilClosed(socket, Buffer.from(`10000\r\n${'x'.repeat(0x10000)}\r\n`), 512 * 1024 * 1024);
+    const { socket, closed } = await open();
+    socket.write(chunked(`Authorization: Bearer ${TOKEN}\r\n`));
+    expect(await writeUntilClosed(socket, bodyChunk, 512 * 1024 * 1024)).toBeLessThan(READ_AT_MOST);
     await closed;
-    expect(received()).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
-    expect(written).toBeLessThan(64 * 1024 * 1024);
+    expect(server.stderr()).not.toMatch(/uncaught|unhandled/);
     await expectNormalCallWorks();
   });
 });
