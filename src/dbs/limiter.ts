@@ -51,7 +51,7 @@ export function createRequestLimiter(maxActive: number, maxWaiting: number): Req
       }
       if (waiting.size >= maxWaiting) {
         return Promise.reject(
-          new DbsError('Busy', `${active} requests to the DBS endpoint are running and ${waiting.size} are waiting, the most this server queues`),
+          new DbsError('Busy', `${active} request(s) to the DBS endpoint running and ${waiting.size} waiting, the most this server queues`),
         );
       }
       return new Promise((resolve, reject) => {
