@@ -28,21 +28,23 @@ export interface LoggerOptions {
 // A stack trace fits; a multi-megabyte message from upstream does not belong on one line.
 const MAX_LINE_CHARS = 8 * 1024;
 
+let stderrBroken: boolean | undefined;
+
 /** Writes to stderr until the first failure, then drops everything: an EPIPE must not become a log line of its own. */
-function stderrWriter(): (line: string) => void {
-  let broken = false;
-  process.stderr.on('error', () => {
-    broken = true;
-  });
-  return (line) => {
-    if (broken || process.stderr.destroyed || !process.stderr.writable) return;
-    process.stderr.write(line);
-  };
+function writeStderr(line: string): void {
+  if (stderrBroken === undefined) {
+    stderrBroken = false;
+    process.stderr.on('error', () => {
+      stderrBroken = true;
+    });
+  }
+  if (stderrBroken || process.stderr.destroyed || !process.stderr.writable) return;
+  process.stderr.write(line);
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger & { attach(server: McpServer): void; setStderrLevel(level: StderrLevel): void } {
   let threshold = RANK[options.stderrLevel ?? 'info'];
-  const write = options.write ?? stderrWriter();
+  const write = options.write ?? writeStderr;
   let server: McpServer | undefined;
   let emitting = false;
   // Until the client picks a level with logging/setLevel it gets info and up, as stderr does by
