@@ -139,8 +139,8 @@ export function createDbsClient(options: ClientOptions): DbsClient {
   const credentials = options.credentials ?? defaultCredentialChain();
   const backoff = options.backoffMs ?? defaultBackoff;
   const userAgent = options.userAgent ?? 'dbs-backup-mcp';
-  // Keep-alive saves a TCP (and TLS) handshake per page; an aborted request destroys its socket.
   const limiter = createRequestLimiter(options.maxActiveRequests ?? 16, options.maxWaitingRequests ?? 10_000);
+  // Keep-alive saves a TCP (and TLS) handshake per page; an aborted request destroys its socket.
   const agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: 32 }),
     https: new https.Agent({ keepAlive: true, maxSockets: 32 }),
