@@ -72,8 +72,14 @@ const MAX_URL_CHARS = 16 * 1024;
 // DBS answers are four levels deep; deeper values are dropped rather than walked.
 const MAX_DEPTH = 12;
 
-/** Every string of a parsed answer cut to a few KB and cleared of secrets, in place; too-deep values become null. */
+/**
+ * Every string of a parsed answer cut to a few KB and cleared of secrets, in place; too-deep values
+ * become null. A number JSON cannot hold (1e999 parses as Infinity) is BadResponse.
+ */
 function sanitise(value: unknown, key: string, depth: number): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new DbsError('BadResponse', `the endpoint answered a number out of range in ${cutText(key, 100) || 'its answer'}`);
+  }
   if (typeof value === 'string') {
     return URL_FIELDS.has(key) ? redactValues(cutText(value, MAX_URL_CHARS)) : redactSecrets(cutText(value));
   }
@@ -93,7 +99,7 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
   const transient = status === 429 || status >= 500;
   let body: unknown;
   try {
-    body = sanitise(JSON.parse(quoteInt64Ids(text)), '', 0);
+    body = JSON.parse(quoteInt64Ids(text));
   } catch {
     if (text.trim() === '') {
       // A DBS answer is never empty: this is a proxy or gateway cutting it off, worth another try.
@@ -110,6 +116,7 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
   if (!isObject(body)) {
     throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with JSON that is not an object`, { httpStatus: status, retryable: transient });
   }
+  sanitise(body, '', 0);
 
   const requestId = optionalString(body.RequestId) ?? null;
   // DBS puts ErrCode/ErrMessage in the body, sometimes with HTTP 200 and Success:false; gateways use Code/Message.

@@ -94,6 +94,11 @@ describe('page checks', () => {
     expect(error.message).toBe('the endpoint answered a BackupGatewayId that is not a 64-bit number');
   });
 
+  it.each(['1e999', '-1e999'])('refuses a number out of range (%s)', (number) => {
+    const error = failure(() => parsePage(`{"Success":true,"Items":[{"BackupSetDownloadTaskId":"t","BackupSetDataSize":${number}}]}`, 30));
+    expect(error.message).toBe('the endpoint answered a number out of range in BackupSetDataSize');
+  });
+
   it('drops values nested deeper than any DBS answer', () => {
     const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
     const page = parsePage(`{"Success":true,"Items":{"BackupSetDownloadTaskDetail":[{"BackupSetDownloadTaskId":"t","X":${deep}}]}}`, 30);
