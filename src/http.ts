@@ -181,11 +181,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const path = (req.url ?? '/').split('?')[0];
     if (path === HEALTH_PATH) {
       // Unauthenticated and Host-agnostic: load balancers probe by address, and it tells nothing.
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { Allow: 'GET, HEAD' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { Allow: 'GET, HEAD', Connection: 'close' });
       const status = draining ? 'shutting down' : context.client.busy?.() ? 'busy' : 'ok';
       return sendJson(res, status === 'ok' ? 200 : 503, { status });
     }
-    if (path !== MCP_PATH) return sendRpcError(res, 404, ErrorCode.ConnectionClosed, `Not found: the MCP endpoint is ${MCP_PATH}`);
+    if (path !== MCP_PATH) return sendRpcError(res, 404, ErrorCode.ConnectionClosed, `Not found: the MCP endpoint is ${MCP_PATH}`, { Connection: 'close' });
     if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
       return refuse(req, res, 413, `Payload too large: at most ${MAX_BODY_BYTES} bytes`);
     }

@@ -114,6 +114,13 @@ describe('refused requests are not read', () => {
     await expectNormalCallWorks();
   });
 
+  it.each(['/elsewhere', '/healthz'])('does not read the body of a POST to %s either', async (path) => {
+    const { socket, received, closed } = await open();
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Length: 2\r\n\r\n{}`);
+    await closed;
+    expect(received()).toMatch(/^HTTP\/1\.1 40[45] .*\r\n(.*\r\n)*Connection: close\r\n/i);
+  });
+
   it('stops reading an authenticated body past the cap', async () => {
     const { socket, closed } = await open();
     socket.write(chunked(`Authorization: Bearer ${TOKEN}\r\n`));
