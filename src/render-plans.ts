@@ -109,7 +109,7 @@ function detailLines(result: PlanListResult): string[] {
 
 /** The line that hands a plan id to the download-task tool. */
 function nextStepLine(result: PlanListResult, input: PlanListInput): string {
-  const example = result.summary.attention[0]?.backupPlanId ?? result.plans[0]?.backupPlanId ?? '<backupPlanId>';
+  const example = result.plans[0]?.backupPlanId ?? '<backupPlanId>';
   const args: Record<string, unknown> = { backupPlanId: example };
   if (input.regionId) args.regionId = input.regionId;
   args.allPages = true;
