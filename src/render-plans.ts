@@ -149,7 +149,7 @@ export function renderPlansText(result: PlanListResult, input: PlanListInput): s
     for (const plan of summary.attention) {
       const meaning = planStatusMeaning(plan.status);
       const status = meaning === null ? cell(plan.status, 20) : `${cell(plan.status, 20)}: ${meaning}`;
-      const error = plan.errorMessage === null ? 'no error message' : clip(plan.errorMessage, 200);
+      const error = plan.errorMessage === null ? 'no error message' : clip(plan.errorMessage, 400);
       lines.push(`- ${cell(plan.backupPlanId)} ${cell(plan.backupPlanName, 32)} [${status}]: ${error}`);
     }
   } else {

@@ -134,6 +134,14 @@ describe('list_backup_plans over stdio', () => {
     expect(shown.result.text).toContain('- dbs1demoplan01: user dbs_backup, at 10.20.30.40:3306, OSS bucket dbs-backup-shop-prod (cn-hangzhou)');
   });
 
+  it('keeps the text block at most 25% of the raw API JSON for the same 100 plans, every id in it', async () => {
+    const { result } = await plans({ regionId: BIG_REGION, allPages: false, limit: 100 });
+    const page = BIG.slice(0, 100);
+    const raw = JSON.stringify({ RequestId: '00000000-0000-0000-0000-000000000000', PageSize: 100, PageNum: 0, HttpStatusCode: 200, TotalElements: 250, TotalPages: 3, Items: { BackupPlanDetail: page }, Success: true });
+    expect(Buffer.byteLength(result.text) / Buffer.byteLength(raw)).toBeLessThanOrEqual(0.25);
+    for (const p of page) expect(result.text).toContain(String(p.BackupPlanId));
+  });
+
   it('says in words that a region has no plans (Items "")', async () => {
     const { result, s } = await plans({ regionId: 'eu-central-1' });
     expect(result.isError).toBeFalsy();

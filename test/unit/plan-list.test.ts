@@ -70,6 +70,19 @@ describe('listBackupPlans', () => {
     await expect(listBackupPlans(input(), { client, config })).rejects.toMatchObject({ code: 'Forbidden.RAM' });
   });
 
+  it('stops and rejects with Cancelled when the signal aborts', async () => {
+    const controller = new AbortController();
+    const client = fakeClient([], { plans: rawPlans(400) });
+    const done = listBackupPlans(input({ pageSize: 10, maxPages: 40 }), {
+      client,
+      config: { ...config, concurrency: 1 },
+      signal: controller.signal,
+      onProgress: (n) => n === 2 && controller.abort(),
+    });
+    await expect(done).rejects.toMatchObject({ code: 'Cancelled' });
+    expect(client.planRequests.length).toBeLessThan(5);
+  });
+
   it('answers an empty list with no pages', async () => {
     const result = await listBackupPlans(input(), { client: fakeClient([]), config });
     expect(result.page).toEqual({ pageNum: 0, pageSize: 100, pagesFetched: 1, totalPages: 0, totalElements: 0, hasMore: false, nextPageNum: null });
