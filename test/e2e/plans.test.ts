@@ -3,6 +3,7 @@
  * every signature. Paging, filters, hidden infrastructure, the empty list, the fault matrix, secrets,
  * and the hand-over of a discovered plan id to list_backup_set_download_tasks.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_BACKUP_PLANS, DEMO_PLANS, makePlans } from '../../sim/fixtures.js';
 import { startSimulator, type Fault, type RawTask, type Simulator } from '../../sim/simulator.js';
@@ -209,6 +210,32 @@ describe('list_backup_plans fault matrix', () => {
     expect(s.summary.fetched).toBe(100);
     expect(result.text).toContain('Warning: page 1 failed after 3 attempts (InternalError: ');
     expect(result.text.split('\n')[0]).toContain(`To read the rest call list_backup_plans with {"regionId":"${BIG_REGION}","pageNum":1}.`);
+  });
+});
+
+describe('fuzzed arguments', () => {
+  it('always get a clear answer, a result or an input error, and never crash the server', async () => {
+    const value = fc.oneof(
+      fc.constantFrom('dbs1demoplan01', '', 'init', 'stop', 'cn-hangzhou', 'eu-central-1', 0, -1, 1, 100, 101, 1e9, true, false, null, ['dbs1demoplan01'], [], ['a,b']),
+      fc.string({ maxLength: 40 }),
+      fc.integer(),
+      fc.double(),
+      fc.array(fc.string({ maxLength: 12 }), { maxLength: 4 }),
+    );
+    const keys = ['backupPlanIds', 'backupPlanName', 'status', 'regionId', 'pageSize', 'pageNum', 'allPages', 'maxPages', 'limit', 'includeEndpointDetails'];
+    const args = fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })), value, { maxKeys: 5 });
+    let successes = 0;
+    await fc.assert(
+      fc.asyncProperty(args, async (input) => {
+        const { result } = await plans(input);
+        expect(result.text).not.toMatch(/\bundefined\b|NaN|\[object Object\]|UnexpectedError/);
+        if (result.isError) expect(result.text).toMatch(/^MCP error -32602: Input validation error: /);
+        else successes += 1;
+      }),
+      { numRuns: 80, seed: 20261203 },
+    );
+    expect(successes).toBeGreaterThan(3);
+    expect(session.stderr()).not.toMatch(/uncaught|unhandled/i);
   });
 });
 
