@@ -333,7 +333,7 @@ export function createDbsClient(options: ClientOptions): DbsClient {
     },
     async describePlanPage(endpoint, request, callOptions) {
       const answer = await call(endpoint, BACKUP_PLAN_ACTION, backupPlanQuery(request), callOptions);
-      return { ...pageOf(answer, 'BackupPlanDetail', 'BackupPlanId'), attempts: answer.attempts };
+      return { ...pageOf(answer, 'BackupPlanDetail', 'BackupPlanId', request.pageSize), attempts: answer.attempts };
     },
     busy: () => limiter.full(),
     load: () => limiter.load(),
