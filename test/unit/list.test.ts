@@ -108,6 +108,7 @@ describe('listDownloadTasks', () => {
     let peak = 0;
     const base = fakeClient(rawTasks(600));
     const client = {
+      ...base,
       async describePage(...args: Parameters<typeof base.describePage>) {
         inFlight += 1;
         peak = Math.max(peak, inFlight);
