@@ -52,7 +52,7 @@ export async function coldStart(ctx: BenchContext): Promise<Row[]> {
     const pair = i % 2 === 0 ? [ctx.serverPath, reference] : [reference, ctx.serverPath];
     for (const path of pair) {
       const times = await startOnce(path, env);
-      if (times.tools !== 1) throw new Error(`${path} listed ${times.tools} tools, expected 1`);
+      if (times.tools < 1) throw new Error(`${path} listed no tools`);
       if (i >= WARM_UP) (path === reference ? theirs : ours).push(times);
     }
   }
