@@ -43,6 +43,12 @@ export interface Fault {
   message?: string;
 }
 
+/** A step of a task's timeline: these fields are set on the task once `afterMs` have passed. */
+export interface TimelineStep {
+  afterMs: number;
+  set: RawTask;
+}
+
 export interface SimulatorOptions {
   /** Default '127.0.0.1'. */
   host?: string;
@@ -82,6 +88,11 @@ export interface Simulator {
   /** Every request received, rejected ones included, in arrival order. */
   readonly requests: RecordedRequest[];
   setPlan(planId: string, tasks: RawTask[]): void;
+  /**
+   * Moves a task (by BackupSetDownloadTaskId, in whichever plan holds it) along a timeline counted
+   * from this call: each request first applies the steps that are due.
+   */
+  setTaskTimeline(taskId: string, steps: TimelineStep[]): void;
   addFault(fault: Fault): void;
   clearFaults(): void;
   setLatency(ms: number): void;
@@ -542,6 +553,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const plans = new Map<string, RawTask[]>();
   for (const [planId, tasks] of Object.entries(options.plans ?? {})) plans.set(planId, [...tasks]);
   const nonces = new NonceLedger(2 * maxClockSkewMs);
+  const timelines = new Map<string, { startMs: number; steps: TimelineStep[] }>();
   const faults: QueuedFault[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -561,6 +573,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const timer = setTimeout(finish, ms);
     pendingDelays.add(finish);
   });
+
+  /** Applies due timeline steps; tasks are replaced, not changed, as the caller may still hold them. */
+  const advanceTimelines = (nowMs: number): void => {
+    for (const [taskId, timeline] of timelines) {
+      const due = timeline.steps.filter((step) => timeline.startMs + step.afterMs <= nowMs);
+      if (due.length === 0) continue;
+      timeline.steps = timeline.steps.filter((step) => !due.includes(step));
+      if (timeline.steps.length === 0) timelines.delete(taskId);
+      for (const tasks of plans.values()) {
+        const index = tasks.findIndex((task) => task.BackupSetDownloadTaskId === taskId);
+        if (index >= 0) tasks[index] = Object.assign({}, tasks[index], ...due.map((step) => step.set));
+      }
+    }
+  };
 
   const takeFault = (pageNum: number | undefined): Fault | undefined => {
     const index = faults.findIndex((q) => q.fault.pageNum === undefined || q.fault.pageNum === pageNum);
@@ -649,6 +675,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const call: IncomingCall = { method: req.method, queryPairs, headers: req.headersDistinct, body };
       const rejection = authenticate(call, { credentials, nonces, maxClockSkewMs, nowMs: receivedAt }, exchange);
       const fault = rejection ? undefined : takeFault(record.pageNum);
+      advanceTimelines(receivedAt);
       const businessAnswer = (): Reply => describeTasks(query, plans, itemsShape, exchange);
       if (rejection) outcome = { type: 'reply', reply: rejection };
       else if (fault) outcome = faultOutcome(fault, exchange, businessAnswer);
@@ -689,6 +716,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests,
     setPlan(planId, tasks) {
       plans.set(planId, [...tasks]);
+    },
+    setTaskTimeline(taskId, steps) {
+      timelines.set(taskId, { startMs: Date.now(), steps: [...steps].sort((a, b) => a.afterMs - b.afterMs) });
     },
     addFault(fault) {
       if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) {

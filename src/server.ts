@@ -3,6 +3,7 @@ import type { AnySchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolContext } from './tools/context.js';
 import { NoElicitationValidator } from './no-elicitation.js';
+import { ToolTaskStore } from './tools/task-store.js';
 import { registerTools } from './tools/index.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -10,17 +11,25 @@ export const SERVER_NAME = 'dbs-backup-mcp';
 
 /** The MCP server with its tools; transports are chosen by the caller. */
 export function createServer(context: ToolContext): McpServer {
+  // MCP tasks (the wait tool can run as one) live in this server's memory and end with it.
+  const taskStore = new ToolTaskStore();
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Alibaba Cloud DBS backup downloads', version: SERVER_VERSION },
     {
-      capabilities: { logging: {} },
+      capabilities: { logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+      taskStore,
       jsonSchemaValidator: new NoElicitationValidator(),
       instructions:
         'Answers questions about Alibaba Cloud DBS backup set download tasks (status, failures, sizes, timing) through list_backup_set_download_tasks.',
     },
   );
   leaveToolOutputCheckToClients(server);
-  registerTools(server, context);
+  registerTools(server, context, taskStore);
+  const onclose = server.server.onclose;
+  server.server.onclose = () => {
+    taskStore.close();
+    onclose?.();
+  };
   return server;
 }
 
