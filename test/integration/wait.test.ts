@@ -61,6 +61,17 @@ async function wait(args: Record<string, unknown>, options: { signal?: AbortSign
   return { ...result, ms: Date.now() - started, text: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n') };
 }
 
+interface WaitOutput {
+  outcome: string;
+  looks: number;
+  waitedSeconds: number;
+  next: Record<string, unknown> | null;
+  transitions: { at: string; state: string; status: string | null }[];
+  task: Record<string, unknown>;
+  warnings: string[];
+}
+const output = (result: CallToolResult): WaitOutput => result.structuredContent as unknown as WaitOutput;
+
 const apiRequests = (): number => sim.requests.filter((r) => r.path === '/').length;
 
 describe('wait_for_backup_set_download_task, plain calls', () => {
@@ -68,11 +79,11 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
     sim.setTaskTimeline('dbstkrun', [{ afterMs: 500, set: { BackupSetDownloadStatus: 'finish', BackupSetDownloadFinishTime: CREATED + 3_600_000 } }]);
     const result = await wait({ backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 2, timeoutSeconds: 30 });
     expect(result.isError).toBeFalsy();
-    const out = result.structuredContent as Record<string, any>;
+    const out = output(result);
     expect(out.outcome).toBe('succeeded');
     expect(out.looks).toBe(2);
     expect(out.next).toBeNull();
-    expect(out.transitions.map((t: { status: string }) => t.status)).toEqual(['running', 'finish']);
+    expect(out.transitions.map((t) => t.status)).toEqual(['running', 'finish']);
     expect(out.task).toMatchObject({ taskId: 'dbstkrun', state: 'succeeded', status: 'finish', finishedAt: '2026-12-03T10:00:00.000Z' });
     expect(result.text.split('\n')[0]).toMatch(/^dbstkrun succeeded after 2s, 2 looks \(region cn-hangzhou/);
     // The change came at 0.5 s; the second look is at 2 s: no extra poll of the SDK's on top.
@@ -84,7 +95,7 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
   it('ends at once on a failed task (stop), with its error, as a result and not an error', async () => {
     const result = await wait({ backupSetDownloadTaskId: 'dbstkstop', backupPlanId: PLAN });
     expect(result.isError).toBeFalsy();
-    const out = result.structuredContent as Record<string, any>;
+    const out = output(result);
     expect(out).toMatchObject({ outcome: 'failed', looks: 1, next: null, task: { state: 'failed', status: 'stop' } });
     const lines = result.text.split('\n');
     expect(lines[0]).toMatch(/^dbstkstop failed: failed \(stop: the download task failed\) after 0s, 1 look/);
@@ -96,7 +107,7 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
 
   it('ends on a paused task and says that it needs a person', async () => {
     const result = await wait({ backupSetDownloadTaskId: 'dbstkpause' });
-    expect((result.structuredContent as Record<string, unknown>).outcome).toBe('paused');
+    expect(output(result).outcome).toBe('paused');
     expect(result.text.split('\n')[0]).toMatch(/is paused after 0s, 1 look .*will not move until someone resumes it/);
   });
 
@@ -104,7 +115,7 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
     const args = { backupSetDownloadTaskId: 'dbstkrun', backupPlanId: PLAN, timeoutSeconds: 1, pollIntervalSeconds: 5 };
     const result = await wait(args);
     expect(result.isError).toBeFalsy();
-    const out = result.structuredContent as Record<string, any>;
+    const out = output(result);
     expect(out.outcome).toBe('timeout');
     // One look at once, one at the deadline.
     expect(out.looks).toBe(2);
@@ -114,8 +125,8 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
     expect(result.text.split('\n')[0]).toMatch(/^dbstkrun has not settled after 1s, 2 looks .*: it is running\. This is not an error\./);
 
     sim.setTaskTimeline('dbstkrun', [{ afterMs: 0, set: { BackupSetDownloadStatus: 'finish' } }]);
-    const again = await wait(out.next);
-    expect((again.structuredContent as Record<string, unknown>).outcome).toBe('succeeded');
+    const again = await wait(out.next!);
+    expect(output(again).outcome).toBe('succeeded');
   });
 
   it('answers an unknown task id with an error at the first look', async () => {
@@ -159,7 +170,7 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
     ]);
     const progress: { progress: number; total?: number; message?: string }[] = [];
     const result = await wait({ backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 2, timeoutSeconds: 20 }, { onprogress: (p) => progress.push(p) });
-    expect((result.structuredContent as Record<string, any>).looks).toBe(3);
+    expect(output(result).looks).toBe(3);
     expect(progress.map((p) => p.message?.replace(/, \d+s of/, ', Ns of'))).toEqual([
       'look 1: running (running), Ns of 20s',
       'look 2: running (Running), Ns of 20s',
@@ -170,13 +181,13 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
     expect(progress[1]!.progress).toBeGreaterThanOrEqual(2);
     expect(progress[2]!.progress).toBeGreaterThan(progress[1]!.progress);
     // A change of raw status within one state is a transition too.
-    expect((result.structuredContent as Record<string, any>).transitions.map((t: { status: string }) => t.status)).toEqual(['running', 'Running', 'finish']);
+    expect(output(result).transitions.map((t) => t.status)).toEqual(['running', 'Running', 'finish']);
   });
 
   it('goes on past a look whose every attempt failed, and reports nothing of it once a later look works', async () => {
     sim.addFault({ kind: 'throttling', times: 2 });
     const result = await wait({ backupSetDownloadTaskId: 'dbstkpause', pollIntervalSeconds: 2 });
-    const out = result.structuredContent as Record<string, any>;
+    const out = output(result);
     expect(out).toMatchObject({ outcome: 'paused', looks: 2, warnings: [] });
     expect(apiRequests()).toBe(3);
   });
