@@ -9,27 +9,37 @@ import { SERVER_VERSION } from './version.js';
 
 export const SERVER_NAME = 'dbs-backup-mcp';
 
+export interface ServerOptions {
+  /**
+   * Offer MCP tasks (default true). A task outlives the request that made it, so they need a server
+   * that does too: not so over stateless HTTP, where every request has a server of its own.
+   */
+  tasks?: boolean;
+}
+
 /** The MCP server with its tools; transports are chosen by the caller. */
-export function createServer(context: ToolContext): McpServer {
+export function createServer(context: ToolContext, options: ServerOptions = {}): McpServer {
   // MCP tasks (the wait tool can run as one) live in this server's memory and end with it.
-  const taskStore = new ToolTaskStore();
+  const taskStore = options.tasks === false ? null : new ToolTaskStore();
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Alibaba Cloud DBS backup downloads', version: SERVER_VERSION },
     {
-      capabilities: { logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
-      taskStore,
+      capabilities: taskStore === null ? { logging: {} } : { logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+      taskStore: taskStore ?? undefined,
       jsonSchemaValidator: new NoElicitationValidator(),
       instructions:
-        'Answers questions about Alibaba Cloud DBS backup set download tasks (status, failures, sizes, timing) through list_backup_set_download_tasks.',
+        'Answers questions about Alibaba Cloud DBS backup set download tasks (status, failures, sizes, timing) through list_backup_set_download_tasks, and waits for one download to settle through wait_for_backup_set_download_task.',
     },
   );
   leaveToolOutputCheckToClients(server);
   registerTools(server, context, taskStore);
-  const onclose = server.server.onclose;
-  server.server.onclose = () => {
-    taskStore.close();
-    onclose?.();
-  };
+  if (taskStore !== null) {
+    const onclose = server.server.onclose;
+    server.server.onclose = () => {
+      taskStore.close();
+      onclose?.();
+    };
+  }
   return server;
 }
 

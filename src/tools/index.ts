@@ -5,7 +5,7 @@ import type { ToolTaskStore } from './task-store.js';
 import { registerWaitForBackupSetDownloadTask } from './wait-for-backup-set-download-task.js';
 
 /** Every tool the server serves, one line each. */
-export function registerTools(server: McpServer, context: ToolContext, taskStore: ToolTaskStore): void {
+export function registerTools(server: McpServer, context: ToolContext, taskStore: ToolTaskStore | null): void {
   registerListBackupSetDownloadTasks(server, context);
   registerWaitForBackupSetDownloadTask(server, context, taskStore);
 }

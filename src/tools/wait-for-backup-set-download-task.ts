@@ -1,8 +1,8 @@
 /** The wait tool, as its contract describes it: a plain blocking call, or an MCP task for clients that run tools as tasks. */
 import * as z from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CreateTaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { REGION_PATTERN } from '../config.js';
 import { DbsError, formatError } from '../dbs/errors.js';
 import { STATES } from '../tasks.js';
@@ -95,7 +95,7 @@ function toWaitInput(args: WaitToolInput): WaitInput {
 }
 
 /** The whole wait as a tool result; failures become error results, never exceptions. */
-async function runWait(context: ToolContext, args: WaitToolInput, signal: AbortSignal, extra: CreateTaskRequestHandlerExtra): Promise<CallToolResult> {
+async function runWait(context: ToolContext, args: WaitToolInput, signal: AbortSignal, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> {
   const input = toWaitInput(args);
   const progressToken = extra._meta?.progressToken;
   const started = Date.now();
@@ -132,17 +132,18 @@ async function runWait(context: ToolContext, args: WaitToolInput, signal: AbortS
   }
 }
 
-export function registerWaitForBackupSetDownloadTask(server: McpServer, context: ToolContext, taskStore: ToolTaskStore): void {
+const ANNOTATIONS = { title: TITLE, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+
+/** With a task store, the tool can run as an MCP task too; without one (stateless HTTP), it is a plain tool. */
+export function registerWaitForBackupSetDownloadTask(server: McpServer, context: ToolContext, taskStore: ToolTaskStore | null): void {
+  if (taskStore === null) {
+    const config = { title: TITLE, description: DESCRIPTION, inputSchema, outputSchema, annotations: ANNOTATIONS };
+    server.registerTool(WAIT_TOOL_NAME, config, (args, extra) => runWait(context, args, extra.signal, extra));
+    return;
+  }
   server.experimental.tasks.registerToolTask(
     WAIT_TOOL_NAME,
-    {
-      title: TITLE,
-      description: DESCRIPTION,
-      inputSchema,
-      outputSchema,
-      annotations: { title: TITLE, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-      execution: { taskSupport: 'optional' },
-    },
+    { title: TITLE, description: DESCRIPTION, inputSchema, outputSchema, annotations: ANNOTATIONS, execution: { taskSupport: 'optional' } },
     {
       async createTask(raw, extra) {
         // The SDK parsed the arguments with inputSchema before this runs.
