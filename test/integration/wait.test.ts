@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { TEST_CREDENTIALS } from '../../sim/fixtures.js';
 import { startSimulator, type RawTask, type Simulator } from '../../sim/simulator.js';
 import { parseEndpoint } from '../../src/dbs/endpoint.js';
@@ -262,7 +262,7 @@ describe('wait_for_backup_set_download_task as an MCP task', () => {
   it('stops at once on tasks/cancel, with no further request', async () => {
     const created = await session.mcp.request(
       { method: 'tools/call', params: { name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 2 }, task: {} } },
-      (await import('@modelcontextprotocol/sdk/experimental/tasks/types.js')).CreateTaskResultSchema,
+      CreateTaskResultSchema,
     );
     const { taskId } = created.task;
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -272,5 +272,16 @@ describe('wait_for_backup_set_download_task as an MCP task', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(apiRequests()).toBe(1);
     expect((await session.mcp.experimental.tasks.getTask(taskId)).status).toBe('cancelled');
+  });
+
+  it('stops its wait when the server closes', async () => {
+    await session.mcp.request(
+      { method: 'tools/call', params: { name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 2 }, task: {} } },
+      CreateTaskResultSchema,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await session.close();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(apiRequests()).toBe(1);
   });
 });
