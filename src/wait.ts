@@ -123,7 +123,9 @@ export async function waitForDownloadTask(input: WaitInput, deps: WaitDeps): Pro
 
   const requestIds: string[] = [];
   const transitions: Transition[] = [];
-  const failedLooks: DbsError[] = [];
+  // Looks that failed since the last one that worked, and the error of the latest.
+  let failedLooks = 0;
+  let lastFailure: DbsError | null = null;
   let task: DownloadTask | null = null;
   let looks = 0;
 
@@ -163,14 +165,15 @@ export async function waitForDownloadTask(input: WaitInput, deps: WaitDeps): Pro
     const at = clock.now();
     const seen = await look();
     if (seen instanceof DbsError) {
-      failedLooks.push(seen);
+      failedLooks += 1;
+      lastFailure = seen;
     } else {
       const previous = transitions[transitions.length - 1];
       if (previous === undefined || previous.status !== seen.status || previous.state !== seen.state) {
         transitions.push({ at: isoTime(at), state: seen.state, status: seen.status });
       }
       task = seen;
-      failedLooks.length = 0;
+      failedLooks = 0;
     }
     deps.onLook?.({ look: looks, elapsedMs: clock.now() - started, task: seen instanceof DbsError ? null : seen, error: seen instanceof DbsError ? seen : null });
     const settled = seen instanceof DbsError ? null : outcomeOf(seen.state);
@@ -184,12 +187,11 @@ export async function waitForDownloadTask(input: WaitInput, deps: WaitDeps): Pro
   }
 
   // No look ever worked: the wait has nothing to tell but the error of the last one.
-  if (task === null) throw failedLooks[failedLooks.length - 1] ?? new DbsError('UnexpectedError', 'the wait ended without a look');
+  if (task === null) throw lastFailure ?? new DbsError('UnexpectedError', 'the wait ended without a look');
   const warnings: string[] = [];
-  if (failedLooks.length > 0) {
-    const last = failedLooks[failedLooks.length - 1]!;
+  if (failedLooks > 0 && lastFailure !== null) {
     warnings.push(
-      `the last ${failedLooks.length === 1 ? 'look' : `${failedLooks.length} looks`} failed (${last.code}: ${last.message}); the state shown is from the look before`,
+      `the last ${failedLooks === 1 ? 'look' : `${failedLooks} looks`} failed (${lastFailure.code}: ${lastFailure.message}); the state shown is from the look before`,
     );
   }
   return {

@@ -77,7 +77,7 @@ const DESCRIPTION = [
   'Waits until one DBS backup set download task settles: succeeded, failed (raw init, stop, failed, warning, caught)',
   'or paused (it needs a person); looks every pollIntervalSeconds.',
   'Reaching timeoutSeconds is not an error: the result gives the exact arguments to keep waiting.',
-  'Sends progress per look; runs as an MCP task where the client supports it.',
+  'Sends progress per look; can run as an MCP task (see execution.taskSupport).',
 ].join(' ');
 
 const TITLE = 'Wait for a DBS backup set download task';
