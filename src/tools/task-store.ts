@@ -30,10 +30,11 @@ export class ToolTaskStore extends InMemoryTaskStore {
     return this.plainCalls.has(taskId);
   }
 
-  /** The signal of the task's work: aborted by tasks/cancel or when the server closes. */
-  startWork(taskId: string): AbortSignal {
+  /** The signal of the task's work: aborted by tasks/cancel, when the server closes, or with `linked`. */
+  startWork(taskId: string, linked?: AbortSignal): AbortSignal {
     const controller = new AbortController();
     this.work.set(taskId, controller);
+    linked?.addEventListener('abort', () => controller.abort(), { once: true });
     return controller.signal;
   }
 

@@ -103,7 +103,7 @@ async function runWait(context: ToolContext, args: WaitToolInput, signal: AbortS
     progressToken === undefined
       ? undefined
       : (report: LookReport): void => {
-          const what = report.task === null ? `look failed (${report.error?.code})` : `${report.task.state} (${report.task.status ?? 'no status'})`;
+          const what = report.task === null ? `could not read the task (${report.error?.code})` : `${report.task.state} (${report.task.status ?? 'no status'})`;
           const message = `look ${report.look}: ${what}, ${Math.round(report.elapsedMs / 1000)}s of ${input.timeoutSeconds}s`;
           void extra
             .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: report.elapsedMs / 1000, total: input.timeoutSeconds, message } })
@@ -153,7 +153,7 @@ export function registerWaitForBackupSetDownloadTask(server: McpServer, context:
         const task = await extra.taskStore.createTask({ ttl });
         const plainCall = taskStore.isPlainCall(task.taskId);
         // A plain call is cancelled through its request; a task through tasks/cancel (or the server closing).
-        const signal = AbortSignal.any([taskStore.startWork(task.taskId), ...(plainCall ? [extra.signal] : [])]);
+        const signal = taskStore.startWork(task.taskId, plainCall ? extra.signal : undefined);
         const work = runWait(context, args, signal, extra)
           // A completed task even when the download failed: the result's text says so, and stays readable.
           .then((result) => extra.taskStore.storeTaskResult(task.taskId, 'completed', result))

@@ -183,9 +183,11 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
 
   it('goes on past a look whose every attempt failed, and reports nothing of it once a later look works', async () => {
     sim.addFault({ kind: 'throttling', times: 2 });
-    const result = await wait({ backupSetDownloadTaskId: 'dbstkpause', pollIntervalSeconds: 2 });
+    const progress: string[] = [];
+    const result = await wait({ backupSetDownloadTaskId: 'dbstkpause', pollIntervalSeconds: 2 }, { onprogress: (p) => progress.push(p.message ?? '') });
     const out = output(result);
     expect(out).toMatchObject({ outcome: 'paused', looks: 2, warnings: [] });
+    expect(progress[0]).toMatch(/^look 1: could not read the task \(Throttling.User\), 0s of 50s$/);
     expect(apiRequests()).toBe(3);
   });
 
