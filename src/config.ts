@@ -1,4 +1,5 @@
 import { parseEndpoint, type Endpoint } from './dbs/endpoint.js';
+import { parseNoProxy, parseProxyUrl, type ProxySettings } from './dbs/proxy.js';
 import { parseHostPort } from './http-policy.js';
 
 /** Server settings, read once at start-up from an environment object. */
@@ -8,6 +9,7 @@ export interface Config {
   timeoutMs: number;
   maxAttempts: number;
   concurrency: number;
+  proxy: ProxySettings;
 }
 
 export const DEFAULT_REGION = 'cn-hangzhou';
@@ -56,6 +58,35 @@ export function readConfig(env: Env): Config {
     timeoutMs: integerSetting(env, 'DBS_MCP_TIMEOUT_MS', 10_000, 100, 600_000),
     maxAttempts: integerSetting(env, 'DBS_MCP_MAX_ATTEMPTS', 3, 1, 10),
     concurrency: integerSetting(env, 'DBS_MCP_CONCURRENCY', 4, 1, 16),
+    proxy: readProxySettings(env),
+  };
+}
+
+/** The lower-case name first, as curl reads proxy variables; its value and the name it came from. */
+function proxyVariable(env: Env, name: string): { name: string; value: string } | undefined {
+  for (const candidate of [name.toLowerCase(), name]) {
+    const value = setting(env, candidate);
+    if (value !== undefined) return { name: candidate, value };
+  }
+  return undefined;
+}
+
+function proxyUrlSetting(env: Env, name: string): URL | null {
+  const found = proxyVariable(env, name);
+  if (found === undefined) return null;
+  try {
+    return parseProxyUrl(found.value);
+  } catch (error) {
+    throw new ConfigError(`${found.name} ${(error as Error).message}`);
+  }
+}
+
+/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case): which requests go through which proxy. */
+export function readProxySettings(env: Env): ProxySettings {
+  return {
+    https: proxyUrlSetting(env, 'HTTPS_PROXY'),
+    http: proxyUrlSetting(env, 'HTTP_PROXY'),
+    noProxy: parseNoProxy(proxyVariable(env, 'NO_PROXY')?.value ?? ''),
   };
 }
 
