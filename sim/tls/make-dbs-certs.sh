@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the test-only TLS material for the simulator served under real DBS host names:
 #   dbs-test-ca.crt          a CA that signs nothing else (its key is thrown away)
-#   dbs.crt / dbs.key        the DBS host names the proxy tests use, valid 2025-2125
+#   dbs.crt / dbs.key        the DBS host names the proxy tests use, and localhost for a TLS proxy; valid 2025-2125
 #   dbs-expired.crt / .key   dbs-api.me-east-1.aliyuncs.com, expired in 2021
 # Trusted only by the servers under test, through NODE_EXTRA_CA_CERTS. Needs openssl 3.
 set -euo pipefail
@@ -37,5 +37,5 @@ sign() { # name start end subject-alt-names
   (cd "$work" && openssl ca -batch -notext -config ca.cnf -cert "$OLDPWD/dbs-test-ca.crt" -keyfile ca.key \
     -in "$1.csr" -out "$OLDPWD/$1.crt" -startdate "$2" -enddate "$3")
 }
-sign dbs 20250101000000Z 21250101000000Z dbs-api.cn-hangzhou.aliyuncs.com,dbs.cn-guangzhou.aliyuncs.com,dbs-api.ap-southeast-1.aliyuncs.com
+sign dbs 20250101000000Z 21250101000000Z dbs-api.cn-hangzhou.aliyuncs.com,dbs.cn-guangzhou.aliyuncs.com,dbs-api.ap-southeast-1.aliyuncs.com,localhost
 sign dbs-expired 20200101000000Z 20210101000000Z dbs-api.me-east-1.aliyuncs.com

@@ -36,6 +36,7 @@ let sim: Simulator;
 let expiredSim: Simulator;
 let proxy: TestProxy;
 let authProxy: TestProxy;
+let tlsProxy: TestProxy;
 /** Every tool result and every server's stderr, for the leak sweep at the end. */
 const outputs: string[] = [];
 
@@ -54,10 +55,11 @@ beforeAll(async () => {
   };
   proxy = await startTestProxy({ routes });
   authProxy = await startTestProxy({ routes, auth: { user: USER, password: PASSWORD } });
+  tlsProxy = await startTestProxy({ routes, auth: { user: USER, password: PASSWORD }, tls: { cert: pem('dbs.crt'), key: pem('dbs.key') } });
 });
 
 afterAll(async () => {
-  await Promise.all([sim?.close(), expiredSim?.close(), proxy?.close(), authProxy?.close()]);
+  await Promise.all([sim?.close(), expiredSim?.close(), proxy?.close(), authProxy?.close(), tlsProxy?.close()]);
   // Nothing secret in any output: the proxy password (plain, percent-encoded or as Basic auth) or the key secret.
   for (const text of outputs) {
     expect(text).not.toContain('CANARY');
@@ -124,6 +126,22 @@ describe('the built server behind a corporate proxy', () => {
     const answer = await call({ HTTPS_PROXY: url.href, NODE_EXTRA_CA_CERTS: TEST_CA, DEBUG: '*' });
     expect(answer.isError).toBe(false);
     expect(authProxy.requests.slice(before).map((r) => [r.target, r.proxyAuthorization, r.status])).toEqual([[`${CENTRAL}:443`, `Basic ${BASIC}`, 200]]);
+  });
+
+  it('speaks TLS to an https:// proxy, trusting its certificate through NODE_EXTRA_CA_CERTS too', async () => {
+    const url = new URL(tlsProxy.url);
+    url.username = USER;
+    url.password = encodeURIComponent(PASSWORD);
+    const before = tlsProxy.requests.length;
+    const answer = await call({ HTTPS_PROXY: url.href, NODE_EXTRA_CA_CERTS: TEST_CA });
+    expect(answer.isError).toBe(false);
+    expect(tlsProxy.requests.slice(before).map((r) => [r.method, r.target, r.status])).toEqual([['CONNECT', `${CENTRAL}:443`, 200]]);
+  });
+
+  it('names the https:// proxy whose certificate it refuses', async () => {
+    const answer = await call({ HTTPS_PROXY: tlsProxy.url });
+    expect(answer.isError).toBe(true);
+    expect(answer.text).toMatch(new RegExp(`^CertificateError: the TLS certificate of the proxy ${tlsProxy.url} was refused: issued by a CA this machine does not trust`));
   });
 
   it('says which proxy refused the password, and what to check, on a 407', async () => {

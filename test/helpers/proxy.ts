@@ -6,6 +6,7 @@
  */
 import { once } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import net, { type AddressInfo, type Socket } from 'node:net';
 
 export interface ProxyRequestRecord {
@@ -20,7 +21,7 @@ export interface ProxyRequestRecord {
 }
 
 export interface TestProxy {
-  /** `http://127.0.0.1:port`, without credentials. */
+  /** `http://127.0.0.1:port` (`https://localhost:port` with `tls`), without credentials. */
   readonly url: string;
   readonly port: number;
   readonly requests: ProxyRequestRecord[];
@@ -36,6 +37,8 @@ export interface TestProxyOptions {
   routes: Record<string, number>;
   /** Demand Basic auth with this user and password (407 otherwise). */
   auth?: { user: string; password: string };
+  /** Speak TLS to clients, with this certificate (for localhost) and key. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export async function startTestProxy(options: TestProxyOptions): Promise<TestProxy> {
@@ -47,7 +50,7 @@ export async function startTestProxy(options: TestProxyOptions): Promise<TestPro
 
   const authorised = (req: IncomingMessage): boolean => expected === undefined || req.headers['proxy-authorization'] === expected;
 
-  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // Forwarding: the request line carries the absolute URL of an http:// target.
     const url = URL.canParse(req.url ?? '') ? new URL(req.url!) : null;
     const target = url ? `${url.hostname}:${url.port || 80}` : '';
@@ -76,7 +79,8 @@ export async function startTestProxy(options: TestProxyOptions): Promise<TestPro
     });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
 
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     const target = req.url ?? '';
@@ -122,7 +126,7 @@ export async function startTestProxy(options: TestProxyOptions): Promise<TestPro
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: options.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`,
     port,
     requests,
     openClientSockets: () => clientSockets.size,
