@@ -40,7 +40,23 @@ export function parseProxyUrl(value: string): URL {
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     throw new Error(`(${describeProxy(url)}) has a path or query; give scheme, host and port only`);
   }
+  if (decodedPassword(url) === undefined || safeDecode(url.username) === undefined) {
+    throw new Error(`(${describeProxy(url)}) has a user name or password with a bad %-escape; write @ as %40, : as %3A, % as %25`);
+  }
   return url;
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The proxy password as the proxy receives it (the URL keeps it percent-encoded); undefined if it cannot be decoded. */
+export function decodedPassword(proxy: URL): string | undefined {
+  return safeDecode(proxy.password);
 }
 
 /** Splits NO_PROXY into entries: commas or spaces between them, case ignored. */

@@ -2,12 +2,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../../src/config.js';
-import { DIRECT } from '../../src/dbs/proxy.js';
 import type { DbsClient } from '../../src/dbs/client.js';
 import { createLogger } from '../../src/log.js';
 import { createServer } from '../../src/server.js';
 
-export const TEST_CONFIG: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4, proxy: DIRECT };
+export const TEST_CONFIG: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4 };
 
 /** Wires a real MCP client to the server in memory; returns `callTool` and the captured log lines. */
 export async function setup(client: DbsClient, config: Config = TEST_CONFIG) {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, dropEmptyCredentialVariables, readConfig, readProxySettings } from '../../src/config.js';
+import { ConfigError, dropEmptyCredentialVariables, readConfig, readLogLevel, readProxySettings } from '../../src/config.js';
 import { DIRECT } from '../../src/dbs/proxy.js';
 
 describe('readConfig', () => {
   it('uses the contract defaults when nothing is set', () => {
-    expect(readConfig({})).toEqual({ regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 10_000, maxAttempts: 3, concurrency: 4, proxy: DIRECT });
+    expect(readConfig({})).toEqual({ regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 10_000, maxAttempts: 3, concurrency: 4, maxActiveRequests: 16, proxy: DIRECT });
   });
 
   it('treats empty strings as unset', () => {
@@ -20,6 +20,7 @@ describe('readConfig', () => {
         DBS_MCP_TIMEOUT_MS: '2500',
         DBS_MCP_MAX_ATTEMPTS: '5',
         DBS_MCP_CONCURRENCY: '8',
+        DBS_MCP_MAX_REQUESTS: '32',
       }),
     ).toEqual({
       regionId: 'ap-southeast-1',
@@ -27,8 +28,25 @@ describe('readConfig', () => {
       timeoutMs: 2500,
       maxAttempts: 5,
       concurrency: 8,
+      maxActiveRequests: 32,
       proxy: DIRECT,
     });
+  });
+
+  it.each(['http://dbs.example.com', 'http://10.0.0.8:8080', 'http://[fe80::1]'])('refuses plain HTTP to %s, which is not this machine', (endpoint) => {
+    expect(() => readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: endpoint })).toThrow(/ALIBABA_CLOUD_DBS_ENDPOINT: refusing plain http:\/\/ .*DBS_MCP_ALLOW_INSECURE_HTTP=1/);
+  });
+
+  it.each(['http://localhost:8080', 'http://127.0.0.2', 'http://[::1]:9000'])('takes plain HTTP to this machine (%s)', (endpoint) => {
+    expect(readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: endpoint }).endpointOverride?.protocol).toBe('http');
+  });
+
+  it('takes plain HTTP elsewhere only when DBS_MCP_ALLOW_INSECURE_HTTP=1', () => {
+    expect(readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: 'http://dbs.example.com', DBS_MCP_ALLOW_INSECURE_HTTP: '1' }).endpointOverride).toEqual({
+      protocol: 'http',
+      host: 'dbs.example.com',
+    });
+    expect(() => readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: 'http://dbs.example.com', DBS_MCP_ALLOW_INSECURE_HTTP: 'yes' })).toThrow(ConfigError);
   });
 
   it.each([
@@ -39,6 +57,7 @@ describe('readConfig', () => {
     ['DBS_MCP_CONCURRENCY', '17', /DBS_MCP_CONCURRENCY must be a whole number from 1 to 16/],
     ['ALIBABA_CLOUD_REGION_ID', 'CN_HANGZHOU', /ALIBABA_CLOUD_REGION_ID must look like cn-hangzhou/],
     ['ALIBABA_CLOUD_DBS_ENDPOINT', 'ftp://example.com', /ALIBABA_CLOUD_DBS_ENDPOINT: expected host\[:port\]/],
+    ['DBS_MCP_MAX_REQUESTS', '0', /DBS_MCP_MAX_REQUESTS must be a whole number from 1 to 256/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(message);
@@ -70,7 +89,7 @@ describe('readProxySettings', () => {
   });
 
   it('is part of the configuration', () => {
-    expect(readConfig({ HTTPS_PROXY: 'http://proxy.corp.example:3128' }).proxy.https?.host).toBe('proxy.corp.example:3128');
+    expect(readConfig({ HTTPS_PROXY: 'http://proxy.corp.example:3128' }).proxy?.https?.host).toBe('proxy.corp.example:3128');
   });
 
   it.each([
@@ -78,10 +97,27 @@ describe('readProxySettings', () => {
     ['https_proxy', 'http://alice:hunter2@proxy.corp.example:3128/path', /https_proxy \(http:\/\/proxy.corp.example:3128\) has a path/],
     ['HTTP_PROXY', 'http://alice:hunter2@', /HTTP_PROXY is not a proxy URL such as/],
     ['HTTP_PROXY', 'http://alice:hunter2@bad host:3128', /HTTP_PROXY is not a proxy URL/],
+    ['HTTPS_PROXY', 'http://alice:hunter2%zz@proxy.corp.example:3128', /HTTPS_PROXY \(http:\/\/proxy.corp.example:3128\) has a user name or password with a bad %-escape/],
   ])('rejects %s=%s without quoting the password', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(message);
     expect(() => readConfig({ [name]: value })).not.toThrow(/hunter2|alice/);
+  });
+});
+
+describe('readLogLevel', () => {
+  it.each([
+    [{}, 'info'],
+    [{ DBS_MCP_LOG_LEVEL: '' }, 'info'],
+    [{ DBS_MCP_LOG_LEVEL: 'debug' }, 'debug'],
+    [{ DBS_MCP_LOG_LEVEL: 'WARNING' }, 'warning'],
+    [{ DBS_MCP_LOG_LEVEL: 'error' }, 'error'],
+  ])('%o -> %s', (env, level) => {
+    expect(readLogLevel(env)).toBe(level);
+  });
+
+  it.each(['verbose', 'warn', 'trace'])('refuses %s with a message naming the setting and the levels', (value) => {
+    expect(() => readLogLevel({ DBS_MCP_LOG_LEVEL: value })).toThrow(new ConfigError(`DBS_MCP_LOG_LEVEL must be one of debug, info, warning, error, got "${value}"`));
   });
 });
 

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
-import { DIRECT } from '../../src/dbs/proxy.js';
 import { DbsError } from '../../src/dbs/errors.js';
 import { listDownloadTasks, nextArgumentsOf, type ListInput } from '../../src/list.js';
 import { fakeClient, rawTasks } from '../helpers/fake-client.js';
 
-const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4, proxy: DIRECT };
+const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4 };
 const input = (over: Partial<ListInput> = {}): ListInput => ({
   backupPlanId: 'plan1',
   pageSize: 30,
