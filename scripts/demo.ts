@@ -5,13 +5,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PLANS, TEST_CREDENTIALS } from '../sim/fixtures.js';
+import { DEMO_BACKUP_PLANS, DEMO_PLANS, makeTasks, TEST_CREDENTIALS } from '../sim/fixtures.js';
 import { startSimulator } from '../sim/simulator.js';
 
 const serverPath = fileURLToPath(new URL('../index.js', import.meta.url));
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
-const sim = await startSimulator({ plans: DEMO_PLANS });
+const sim = await startSimulator({ plans: DEMO_PLANS, backupPlans: DEMO_BACKUP_PLANS });
 const transport = new StdioClientTransport({
   command: process.execPath,
   args: [serverPath],
@@ -32,21 +32,47 @@ try {
   out(`Simulated DBS endpoint ${sim.url} (verifies ACS3-HMAC-SHA256 signatures)`);
   out(`Tools: ${tools.map((t) => t.name).join(', ')}`);
 
-  const calls: { title: string; args: Record<string, unknown> }[] = [
-    { title: 'Which downloads of plan dbs1demoplan01 failed, and why?', args: { backupPlanId: 'dbs1demoplan01', allPages: true, states: ['failed'] } },
-    { title: 'First page of the plan, 30 tasks a page', args: { backupPlanId: 'dbs1demoplan01', limit: 8 } },
-  ];
-  for (const { title, args } of calls) {
+  const show = async (title: string, name: string, args: Record<string, unknown>): Promise<Record<string, unknown> | undefined> => {
     out();
     out(`=== ${title}`);
-    out(`tools/call ${tools[0]?.name} ${JSON.stringify(args)}`);
-    const result = await client.callTool({ name: 'list_backup_set_download_tasks', arguments: args });
+    out(`tools/call ${name} ${JSON.stringify(args)}`);
+    const result = await client.callTool({ name, arguments: args });
     const content = result.content as { type: string; text?: string }[];
     out('--- text the model reads:');
     out(content.map((c) => c.text ?? '').join('\n'));
-    const structured = result.structuredContent as { summary?: { byState?: unknown }; request?: { requestIds?: string[] } } | undefined;
-    out(`--- structuredContent: summary.byState ${JSON.stringify(structured?.summary?.byState)}, ${structured?.request?.requestIds?.length ?? 0} signed request(s) verified`);
-  }
+    const structured = result.structuredContent as { request?: { requestIds?: string[] } } | undefined;
+    out(`--- structuredContent: ${structured?.request?.requestIds?.length ?? 0} signed request(s) verified`);
+    return result.structuredContent as Record<string, unknown> | undefined;
+  };
+
+  // Discovery first: the user names no plan, so the assistant finds the plans and their ids.
+  const discovered = (await show('Which backup plans do I have, and are any of them failing?', 'list_backup_plans', {})) as
+    | { plans?: { backupPlanId: string | null; autoDownload: boolean | null }[] }
+    | undefined;
+  const planId = discovered?.plans?.find((p) => p.autoDownload)?.backupPlanId ?? 'dbs1demoplan01';
+  await show(`Which downloads of plan ${planId} failed, and why?`, 'list_backup_set_download_tasks', { backupPlanId: planId, allPages: true, states: ['failed'] });
+  await show('First page of the plan, 30 tasks a page', 'list_backup_set_download_tasks', { backupPlanId: planId, limit: 8 });
+
+  // A download that finishes while the server watches it: the simulator moves it along a timeline.
+  const waitPlan = 'dbs1demowait01';
+  const [template] = makeTasks({ planId: waitPlan, count: 1, seed: 7 });
+  const taskId = 'dbstkdemowait1';
+  sim.setPlan(waitPlan, [{ ...template, BackupSetDownloadTaskId: taskId, BackupSetDownloadStatus: 'running', BackupSetDownloadFinishTime: 0, ErrMessage: '' }]);
+  sim.setTaskTimeline(taskId, [
+    { afterMs: 1500, set: { BackupSetDownloadStatus: 'Running' } },
+    { afterMs: 3000, set: { BackupSetDownloadStatus: 'finish', BackupSetDownloadFinishTime: Date.now() + 3000 } },
+  ]);
+  const waitArgs = { backupSetDownloadTaskId: taskId, backupPlanId: waitPlan, pollIntervalSeconds: 2, timeoutSeconds: 30 };
+  out();
+  out(`=== Tell me when download ${taskId} is ready`);
+  out(`tools/call wait_for_backup_set_download_task ${JSON.stringify(waitArgs)}`);
+  const waited = await client.callTool({ name: 'wait_for_backup_set_download_task', arguments: waitArgs }, undefined, {
+    onprogress: (p) => out(`progress ${p.progress.toFixed(1)}/${p.total}: ${p.message}`),
+  });
+  out('--- text the model reads:');
+  out((waited.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n'));
+  if ((waited.structuredContent as { outcome?: string } | undefined)?.outcome !== 'succeeded') process.exitCode = 1;
+
   const rejected = sim.requests.filter((r) => r.status !== 200);
   out();
   out(`Simulator saw ${sim.requests.length} request(s), ${rejected.length} rejected.`);

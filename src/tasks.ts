@@ -7,18 +7,38 @@ export const STATES = ['pending', 'running', 'paused', 'stopped', 'succeeded', '
 export type State = (typeof STATES)[number];
 
 const STATE_OF_STATUS: Record<string, State> = {
-  init: 'pending',
   checking: 'pending',
   check_pass: 'pending',
   schedule: 'pending',
   running: 'running',
   pause: 'paused',
-  stop: 'stopped',
   finish: 'succeeded',
+  init: 'failed',
+  stop: 'failed',
   failed: 'failed',
   warning: 'failed',
   caught: 'failed',
 };
+
+const STATUS_MEANING: Record<string, string> = {
+  init: 'precheck failed, not started',
+  checking: 'precheck running',
+  check_pass: 'precheck passed',
+  schedule: 'scheduled',
+  running: 'downloading',
+  pause: 'paused',
+  finish: 'finished',
+  stop: 'the download task failed',
+  failed: 'failed',
+  warning: 'failed',
+  caught: 'abnormal',
+};
+
+/** What a raw status means, per the official SDK reference and the seed document; null when unknown. */
+export function statusMeaning(status: string | null): string | null {
+  if (status === null) return null;
+  return STATUS_MEANING[status.toLowerCase()] ?? null;
+}
 
 /** The API mixes cases ("Caught", "finish"): compare lower-cased. */
 export function stateOf(status: string | null): State {

@@ -46,7 +46,7 @@ describe('listDownloadTasks', () => {
     expect(client.requests.map((r) => r.pageNum).sort()).toEqual([0, 1, 2, 3, 4]);
     expect(result.page).toMatchObject({ pagesFetched: 5, hasMore: false, nextPageNum: null, totalElements: 250 });
     expect(result.summary).toMatchObject({ fetched: 250, matched: 250, listed: 10 });
-    expect(result.summary.byState).toEqual({ pending: 62, running: 62, paused: 0, stopped: 0, succeeded: 63, failed: 63, unknown: 0 });
+    expect(result.summary.byState).toEqual({ pending: 0, running: 62, paused: 0, stopped: 0, succeeded: 63, failed: 125, unknown: 0 });
     expect(result.tasks.map((t) => t.taskId)).toEqual(['t249', 't248', 't247', 't246', 't245', 't244', 't243', 't242', 't241', 't240']);
     expect(progress).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
     expect(result.request.requestIds).toEqual(['REQ-0', 'REQ-1', 'REQ-2', 'REQ-3', 'REQ-4']);
@@ -60,9 +60,9 @@ describe('listDownloadTasks', () => {
 
   it('filters by state across pages and counts only matches', async () => {
     const result = await listDownloadTasks(input({ allPages: true, states: ['failed'] }), { client: fakeClient(rawTasks(100)), config });
-    expect(result.summary).toMatchObject({ fetched: 100, matched: 25, listed: 25 });
+    expect(result.summary).toMatchObject({ fetched: 100, matched: 50, listed: 50 });
     expect(result.tasks.every((t) => t.state === 'failed')).toBe(true);
-    expect(result.summary.failedTasks).toHaveLength(25);
+    expect(result.summary.failedTasks).toHaveLength(50);
     expect(result.summary.byState.succeeded).toBe(0);
   });
 
@@ -108,6 +108,7 @@ describe('listDownloadTasks', () => {
     let peak = 0;
     const base = fakeClient(rawTasks(600));
     const client = {
+      ...base,
       async describePage(...args: Parameters<typeof base.describePage>) {
         inFlight += 1;
         peak = Math.max(peak, inFlight);

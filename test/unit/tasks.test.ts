@@ -16,15 +16,15 @@ import {
 
 describe('stateOf: raw BackupSetDownloadStatus to state, case-insensitive', () => {
   it.each([
-    ['init', 'pending'],
     ['checking', 'pending'],
     ['check_pass', 'pending'],
     ['schedule', 'pending'],
     ['running', 'running'],
     ['pause', 'paused'],
-    ['stop', 'stopped'],
     ['finish', 'succeeded'],
     ['Finish', 'succeeded'],
+    ['init', 'failed'],
+    ['stop', 'failed'],
     ['failed', 'failed'],
     ['warning', 'failed'],
     ['caught', 'failed'],
