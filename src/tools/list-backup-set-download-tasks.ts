@@ -139,10 +139,11 @@ const DESCRIPTION = [
 ].join(' ');
 
 function windowOf(args: ToolInput, nowMs: number): TimeWindow | DbsError {
-  const after = args.createdAfter === undefined ? null : parseInstant(args.createdAfter, nowMs);
-  const before = args.createdBefore === undefined ? null : parseInstant(args.createdBefore, nowMs);
+  // An empty string counts as unset, as for the ids: some hosts send "" for an optional field left blank.
+  const after = args.createdAfter ? parseInstant(args.createdAfter, nowMs) : null;
+  const before = args.createdBefore ? parseInstant(args.createdBefore, nowMs) : null;
   for (const [key, text, instant] of [['createdAfter', args.createdAfter, after], ['createdBefore', args.createdBefore, before]] as const) {
-    if (text !== undefined && instant === null) {
+    if (text && instant === null) {
       return new DbsError('InvalidInput', `${key} "${text}" is not an ISO 8601 date (2026-11-20), date-time (2026-11-20T08:00:00Z) or age (90m, 24h, 7d, 2w)`);
     }
   }

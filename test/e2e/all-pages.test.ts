@@ -9,12 +9,12 @@ const tasks = makeTasks({ planId: PLAN, count: 2345, seed: 42 });
 
 // The contract's state table, written out independently of the code under test.
 const STATE: Record<string, string> = {
-  init: 'pending', checking: 'pending', check_pass: 'pending', schedule: 'pending',
-  running: 'running', pause: 'paused', stop: 'stopped', finish: 'succeeded',
-  failed: 'failed', warning: 'failed', caught: 'failed',
+  checking: 'pending', check_pass: 'pending', schedule: 'pending',
+  running: 'running', pause: 'paused', finish: 'succeeded',
+  init: 'failed', stop: 'failed', failed: 'failed', warning: 'failed', caught: 'failed',
 };
 function expectedByState(raw: typeof tasks): Record<string, number> {
-  const counts: Record<string, number> = { pending: 0, running: 0, paused: 0, stopped: 0, succeeded: 0, failed: 0, unknown: 0 };
+  const counts: Record<string, number> = { pending: 0, running: 0, paused: 0, succeeded: 0, failed: 0, unknown: 0 };
   for (const t of raw) counts[STATE[String(t.BackupSetDownloadStatus ?? '').toLowerCase()] ?? 'unknown']! += 1;
   return counts;
 }

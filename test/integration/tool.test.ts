@@ -124,6 +124,13 @@ describe('tools/call results', () => {
     expect(result.text).toMatch(/^Read 5, matched 3 \(created at or after \d{4}-\d{2}-\d{2} \d{2}:\d{2}\), listed 3/m);
   });
 
+  it('takes an empty createdAfter or createdBefore as unset', async () => {
+    const { callTool } = await connect(rawTasks(10));
+    const result = await callTool({ backupPlanId: 'p', createdAfter: '', createdBefore: '' });
+    expect(result.isError).toBeFalsy();
+    expect((result.structuredContent as { summary: { matched: number } }).summary.matched).toBe(10);
+  });
+
   it('answers an API failure with isError, the code first and a next step', async () => {
     const { callTool, logLines } = await connect(rawTasks(5), () =>
       new DbsError('Forbidden.RAM', 'User not authorized', { httpStatus: 403, requestId: 'RID-9', authAction: 'dbs:DescribeBackupSetDownloadTaskList' }),
