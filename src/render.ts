@@ -114,7 +114,8 @@ function row(task: DownloadTask): string {
   return [
     cell(task.taskId),
     cell(task.taskName, 32),
-    cell(stateLabel(task.state, task.status), 60),
+    // The raw status only: its meaning is on the "Raw statuses" line, once rather than on every row.
+    cell(task.status === null || task.status.toLowerCase() === task.state ? task.state : `${task.state} (${task.status})`, 60),
     cell(task.dbType, 16),
     cell(task.dataFormat, 12),
     humanSize(task.dataSizeBytes),
