@@ -32,9 +32,15 @@ try {
   out(`Simulated DBS endpoint ${sim.url} (verifies ACS3-HMAC-SHA256 signatures)`);
   out(`Tools: ${tools.map((t) => t.name).join(', ')}`);
 
+  const demo = DEMO_PLANS.dbs1demoplan01 ?? [];
+  const initTask = demo.find((t) => String(t.BackupSetDownloadStatus) === 'init')?.BackupSetDownloadTaskId;
   const calls: { title: string; args: Record<string, unknown> }[] = [
-    { title: 'Which downloads of plan dbs1demoplan01 failed, and why?', args: { backupPlanId: 'dbs1demoplan01', allPages: true, states: ['failed'] } },
-    { title: 'First page of the plan, 30 tasks a page', args: { backupPlanId: 'dbs1demoplan01', limit: 8 } },
+    { title: 'Which downloads of plan dbs1demoplan01 failed, and why? (init and stop count as failed)', args: { backupPlanId: 'dbs1demoplan01', allPages: true, states: ['failed'], limit: 5 } },
+    { title: 'Which were created on 2026-11-27?', args: { backupPlanId: 'dbs1demoplan01', allPages: true, createdAfter: '2026-11-27', createdBefore: '2026-11-28' } },
+    { title: 'What was the last successful download?', args: { backupPlanId: 'dbs1demoplan01', allPages: true, states: ['succeeded'], sortBy: 'finished', limit: 1 } },
+    { title: 'Every field of one task that never started', args: { backupSetDownloadTaskId: initTask } },
+    { title: 'First page only, 30 tasks a page: the text says it covers part of the plan', args: { backupPlanId: 'dbs1demoplan01', limit: 5 } },
+    { title: 'A plan with no download tasks', args: { backupPlanId: 'dbs1emptyplan0' } },
   ];
   for (const { title, args } of calls) {
     out();
