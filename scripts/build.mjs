@@ -3,7 +3,6 @@
 // chunk: it is needed only by the first tool call.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 
 await rm('dist', { recursive: true, force: true });
 
@@ -20,18 +19,7 @@ const common = {
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };
 
-// The server passes the SDK a validator of its own (src/no-elicitation.ts), so the SDK's default,
-// Ajv, would only be dead weight: its provider module is swapped for ours.
-const withoutAjv = {
-  name: 'without-ajv',
-  setup(b) {
-    b.onResolve({ filter: /\/validation\/ajv-provider\.js$/ }, (args) =>
-      args.importer.includes('@modelcontextprotocol/sdk') ? { path: fileURLToPath(new URL('../src/no-elicitation.ts', import.meta.url)) } : undefined,
-    );
-  },
-};
-
-await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', minifyWhitespace: true, minifySyntax: true, plugins: [withoutAjv] });
+await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', minifyWhitespace: true, minifySyntax: true });
 await build({
   ...common,
   entryPoints: {

@@ -6,17 +6,10 @@ import { createDbsClient, type DbsClient } from './dbs/client.js';
 import { createLogger } from './log.js';
 import type { RunningHttpServer } from './http.js';
 import { createServer } from './server.js';
-import { Utf8StdioServerTransport } from './stdio.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { SERVER_VERSION } from './version.js';
-import { IdleCollector, tuneForSmallHeap } from './memory.js';
-
-tuneForSmallHeap();
 
 const log = createLogger({ stderrLevel: process.env.DBS_MCP_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
-const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
-const activity = new IdleCollector({
-  onCollect: ({ before, after, ms }) => log.debug(`idle: full collection, ${mb(before)} -> ${mb(after)} MB outside the young generation in ${ms.toFixed(0)} ms`),
-});
 
 function readCommandLine(): CommandLine {
   try {
@@ -39,7 +32,7 @@ function loadConfig<T>(read: () => T): T {
 }
 
 async function serveStdio(config: Config, client: DbsClient): Promise<void> {
-  const server = createServer({ config, client, log, activity });
+  const server = createServer({ config, client, log });
   log.attach(server);
 
   let closing = false;
@@ -56,9 +49,8 @@ async function serveStdio(config: Config, client: DbsClient): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  await server.connect(new Utf8StdioServerTransport());
-  // The credentials SDK takes 30-40 ms to load: load it after the handshake (a host lists tools
-  // right after it), not in the first tool call.
+  await server.connect(new StdioServerTransport());
+  // Load the credentials SDK after the handshake (a host lists tools right after it), not in the first tool call.
   server.server.oninitialized = () => void setTimeout(() => void client.warmUp?.(), 200).unref();
   log.debug(`ready, region ${config.regionId}${config.endpointOverride ? `, endpoint ${config.endpointOverride.host}` : ''}`);
 }
@@ -80,7 +72,7 @@ async function serveHttp(command: Extract<CommandLine, { command: 'http' }>, con
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   try {
-    server = await startHttpServer({ host: command.host, port: command.port, http, context: { config, client, log, activity } });
+    server = await startHttpServer({ host: command.host, port: command.port, http, context: { config, client, log } });
   } catch (error) {
     log.error(error instanceof ListenRefusedError ? error.message : `cannot listen on ${command.host}:${command.port}: ${(error as Error).message}`);
     process.exit(error instanceof ListenRefusedError ? 2 : 1);

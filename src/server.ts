@@ -1,8 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { AnySchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolContext } from './tools/context.js';
-import { NoElicitationValidator } from './no-elicitation.js';
 import { registerTools } from './tools/index.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -14,34 +11,10 @@ export function createServer(context: ToolContext): McpServer {
     { name: SERVER_NAME, title: 'Alibaba Cloud DBS backup downloads', version: SERVER_VERSION },
     {
       capabilities: { logging: {} },
-      jsonSchemaValidator: new NoElicitationValidator(),
       instructions:
         'Answers questions about Alibaba Cloud DBS backup set download tasks (status, failures, sizes, timing) through list_backup_set_download_tasks.',
     },
   );
-  leaveToolOutputCheckToClients(server);
   registerTools(server, context);
   return server;
-}
-
-interface ToolOutputCheck {
-  validateToolOutput(tool: { outputSchema?: AnySchema }, result: object, toolName: string): Promise<void>;
-}
-
-/**
- * McpServer checks every structuredContent against the tool's output schema before sending it:
- * 0.4 ms of a call listing 100 tasks (1.3 ms with the SDK's asynchronous parse), for a result that
- * typed code built. That check is left to where it costs nothing at run time: the tests check
- * every result they get against the schema (their SDK client does, as hosts built on the SDK do),
- * and a property test feeds random API pages through the tool's code to the schema. What stays is
- * the SDK's own answer to a result that lacks structuredContent altogether.
- */
-export function leaveToolOutputCheckToClients(server: McpServer): void {
-  const target = server as unknown as ToolOutputCheck;
-  target.validateToolOutput = async (tool, result, toolName) => {
-    if (!tool.outputSchema || !('content' in result) || ('isError' in result && result.isError)) return;
-    if (!('structuredContent' in result) || !result.structuredContent) {
-      throw new McpError(ErrorCode.InvalidParams, `Output validation error: Tool ${toolName} has an output schema but no structured content was provided`);
-    }
-  };
 }

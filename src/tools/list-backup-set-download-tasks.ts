@@ -204,7 +204,6 @@ export function registerListBackupSetDownloadTasks(server: McpServer, context: T
       if (input instanceof DbsError) return errorResult(input);
       const progressToken = extra._meta?.progressToken;
       const started = Date.now();
-      context.activity?.callStarted();
       try {
         const result = await listDownloadTasks(input, {
           client: context.client,
@@ -235,8 +234,6 @@ export function registerListBackupSetDownloadTasks(server: McpServer, context: T
         if (error.code === 'Cancelled') context.log.info(`${TOOL_NAME}: cancelled by the client after ${Date.now() - started} ms`);
         else context.log.warning(`${TOOL_NAME}: ${error.code}: ${error.message}`);
         return errorResult(error);
-      } finally {
-        context.activity?.callEnded();
       }
     },
   );

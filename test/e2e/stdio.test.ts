@@ -105,27 +105,3 @@ describe('the built server over stdio against the simulator', () => {
     expect(sim.requests.slice(before).every((r) => !('RegionId' in r.query))).toBe(true);
   });
 });
-
-describe('the built server once idle after calls', () => {
-  it('runs a full collection when a burst of calls has left garbage behind, and logs it at debug level', async () => {
-    const big = 'dbs1e2eplan002';
-    const bigSim = await startSimulator({ plans: { [big]: makeTasks({ planId: big, count: 2400, seed: 11 }) } });
-    const debug = await spawnServer(simulatorEnv(bigSim, { DBS_MCP_LOG_LEVEL: 'debug' }));
-    try {
-      // Where V8 last collected on its own decides how much garbage a burst leaves: a burst or two
-      // may leave less than is worth collecting.
-      for (let burst = 0; burst < 5 && !debug.stderr().includes('idle: full collection'); burst++) {
-        for (let call = 0; call < 4; call++) {
-          const result = await debug.callTool({ backupPlanId: big, allPages: true, pageSize: 100 });
-          expect(result.isError).toBeFalsy();
-        }
-        expect(debug.stderr()).not.toContain('idle: full collection');
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-      }
-      expect(debug.stderr()).toMatch(/idle: full collection, [\d.]+ -> [\d.]+ MB outside the young generation in \d+ ms/);
-    } finally {
-      await debug.close();
-      await bigSim.close();
-    }
-  });
-});

@@ -4,22 +4,20 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../../src/config.js';
 import type { DbsClient } from '../../src/dbs/client.js';
 import { createLogger } from '../../src/log.js';
-import type { CallActivity } from '../../src/memory.js';
 import { createServer } from '../../src/server.js';
 
 export const TEST_CONFIG: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4 };
 
 /** Wires a real MCP client to the server in memory; returns `callTool` and the captured log lines. */
-export async function setup(client: DbsClient, config: Config = TEST_CONFIG, activity?: CallActivity) {
+export async function setup(client: DbsClient, config: Config = TEST_CONFIG) {
   const logLines: string[] = [];
   const log = createLogger({ stderrLevel: 'debug', write: (line) => logLines.push(line) });
-  const server = createServer({ config, client, log, activity });
+  const server = createServer({ config, client, log });
   log.attach(server);
   const mcp = new Client({ name: 'test', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverTransport), mcp.connect(clientTransport)]);
-  // With the tool list read, the client checks every structuredContent against the declared output
-  // schema and fails the call when it does not match: the server leaves that check to its clients.
+  // With the tool list read, the client checks every structuredContent against the declared output schema too.
   await mcp.listTools();
   return {
     mcp,

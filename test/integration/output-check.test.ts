@@ -1,60 +1,12 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { listDownloadTasks, type ListInput } from '../../src/list.js';
 import { renderText } from '../../src/render.js';
-import { leaveToolOutputCheckToClients } from '../../src/server.js';
 import { STATES } from '../../src/tasks.js';
 import { outputSchema } from '../../src/tools/list-backup-set-download-tasks.js';
 import { fakeClient } from '../helpers/fake-client.js';
 import { TEST_CONFIG } from '../helpers/in-memory.js';
-
-/** A server with one tool that returns whatever structuredContent it is told to, under a strict output schema. */
-async function callWith(structuredContent: Record<string, unknown> | undefined, options: { listFirst: boolean }): Promise<CallToolResult> {
-  const server = new McpServer({ name: 'check', version: '1.0.0' });
-  leaveToolOutputCheckToClients(server);
-  server.registerTool(
-    'shape',
-    { inputSchema: {}, outputSchema: z.object({ count: z.number().int(), items: z.array(z.object({ id: z.string().nullable() })) }) },
-    async () => ({ content: [{ type: 'text', text: 'ok' }], ...(structuredContent === undefined ? {} : { structuredContent }) }),
-  );
-  const client = new Client({ name: 'test', version: '1.0.0' });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  try {
-    if (options.listFirst) await client.listTools();
-    return (await client.callTool({ name: 'shape', arguments: {} })) as CallToolResult;
-  } finally {
-    await client.close();
-  }
-}
-
-describe('the tool output check, left to clients', () => {
-  it('replaces a method McpServer still has', () => {
-    expect(typeof (McpServer.prototype as unknown as Record<string, unknown>).validateToolOutput).toBe('function');
-  });
-
-  it('sends a result without checking it against the schema', async () => {
-    const result = await callWith({ count: 1, items: [{ id: 7 }] }, { listFirst: false });
-    expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual({ count: 1, items: [{ id: 7 }] });
-  });
-
-  it('is made by an SDK client that has read the tool list, as the tests here do', async () => {
-    await expect(callWith({ count: 1, items: [{ id: 7 }] }, { listFirst: true })).rejects.toThrow(/does not match the tool's output schema/);
-    expect((await callWith({ count: 2, items: [] }, { listFirst: true })).structuredContent).toEqual({ count: 2, items: [] });
-  });
-
-  it('still refuses a result with no structuredContent, as the SDK does', async () => {
-    expect((await callWith(undefined, { listFirst: false })).content).toEqual([
-      { type: 'text', text: 'MCP error -32602: Output validation error: Tool shape has an output schema but no structured content was provided' },
-    ]);
-  });
-});
 
 const RAW_FIELDS = [
   'BackupSetDownloadTaskId',

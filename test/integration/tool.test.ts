@@ -161,24 +161,3 @@ describe('tools/call results', () => {
     expect(next.isError).toBeFalsy();
   });
 });
-
-describe('tools/call and the idle collector', () => {
-  it('reports each call as started while the API is read, and as ended, failed or not', async () => {
-    const events: string[] = [];
-    let calls = 0;
-    const client = fakeClient(rawTasks(5), {
-      fail: () => {
-        events.push('page read');
-        calls += 1;
-        if (calls === 2) return new DbsError('Throttling.User', 'Request was denied due to user flow control.', { httpStatus: 400 });
-        if (calls === 3) throw new TypeError('boom');
-        return undefined;
-      },
-    });
-    active = await setup(client, undefined, { callStarted: () => events.push('started'), callEnded: () => events.push('ended') });
-    expect((await active.callTool({ backupPlanId: 'p' })).isError).toBeFalsy();
-    expect((await active.callTool({ backupPlanId: 'p' })).isError).toBe(true);
-    expect((await active.callTool({ backupPlanId: 'p' })).isError).toBe(true);
-    expect(events).toEqual(Array(3).fill(['started', 'page read', 'ended']).flat());
-  });
-});
