@@ -40,7 +40,7 @@ export function taskDetailLines(task: DownloadTask): string[] {
     `Download directory: ${orNone(task.downloadDir)}`,
     `Created: ${task.createdAt === null ? 'no creation time' : fullTime(task.createdAt)}`,
     `Finished: ${task.finishedAt === null ? 'no finish time' : fullTime(task.finishedAt)}`,
-    `Duration: ${task.durationSeconds === null ? 'none' : durationText(task.durationSeconds)}`,
+    `Duration: ${task.durationSeconds !== null ? durationText(task.durationSeconds) : task.finishedAt === null ? 'none (not finished)' : 'none'}`,
     `Error: ${task.errorMessage === null ? 'none' : task.errorMessage.replace(/\s+/g, ' ')}`,
     ...urlLines(task),
   ];

@@ -216,7 +216,7 @@ describe('renderText', () => {
         'Download directory: none',
         'Created: 2026-11-25 09:00:00 UTC',
         'Finished: no finish time',
-        'Duration: none',
+        'Duration: none (not finished)',
         'Error: precheck failed: gateway offline',
         'Download URL: none (the API gave no download URL)',
       ].join('\n'),

@@ -54,6 +54,11 @@ describe('taskDetailLines', () => {
     expect(taskDetailLines(normaliseTask(raw, includeUrls))).toEqual([...COMMON, ...urlLines]);
   });
 
+  it('gives no duration when the finish time precedes the creation time', () => {
+    const lines = taskDetailLines(normaliseTask({ ...RAW, BackupSetDownloadFinishTime: Date.UTC(2026, 10, 27, 9, 0, 0) }, false));
+    expect(lines).toContain('Duration: none');
+  });
+
   it('writes missing fields and a failed precheck in words', () => {
     const lines = taskDetailLines(normaliseTask({ BackupSetDownloadTaskId: 'dbstk2', BackupSetDownloadStatus: 'init', ErrMessage: 'precheck failed:\n gateway offline', BackupSetDataSize: 10 }, false));
     expect(lines).toEqual([
@@ -72,7 +77,7 @@ describe('taskDetailLines', () => {
       'Download directory: none',
       'Created: no creation time',
       'Finished: no finish time',
-      'Duration: none',
+      'Duration: none (not finished)',
       'Error: precheck failed: gateway offline',
       'Download URL: none (the API gave no download URL)',
     ]);
