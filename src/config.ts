@@ -1,5 +1,5 @@
 import { parseEndpoint, type Endpoint } from './dbs/endpoint.js';
-import { parseHostPort } from './http-policy.js';
+import { isLoopbackAddress, parseHostPort } from './http-policy.js';
 
 /** Server settings, read once at start-up from an environment object. */
 export interface Config {
@@ -8,7 +8,12 @@ export interface Config {
   timeoutMs: number;
   maxAttempts: number;
   concurrency: number;
+  /** Requests to the DBS endpoint on the wire at once, across all calls; default 16. */
+  maxActiveRequests?: number;
 }
+
+export const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_REGION = 'cn-hangzhou';
 export const REGION_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
@@ -35,6 +40,15 @@ function integerSetting(env: Env, name: string, fallback: number, min: number, m
   return value;
 }
 
+/** DBS_MCP_LOG_LEVEL, on its own: the logger needs it before anything else can be reported. */
+export function readLogLevel(env: Env): LogLevel {
+  const raw = setting(env, 'DBS_MCP_LOG_LEVEL')?.toLowerCase() ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`DBS_MCP_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw.slice(0, 40)}"`);
+  }
+  return raw as LogLevel;
+}
+
 export function readConfig(env: Env): Config {
   const regionId = setting(env, 'ALIBABA_CLOUD_REGION_ID') ?? DEFAULT_REGION;
   if (!REGION_PATTERN.test(regionId) || regionId.length > 64) {
@@ -48,6 +62,13 @@ export function readConfig(env: Env): Config {
     } catch (error) {
       throw new ConfigError(`ALIBABA_CLOUD_DBS_ENDPOINT: ${(error as Error).message}`);
     }
+    // Plain HTTP would carry the signed requests (key id, token) and the answers (download URLs) in clear.
+    const insecure = endpointOverride.protocol === 'http' && !isLoopbackAddress(endpointOverride.host.replace(/:\d+$/, ''));
+    if (insecure && setting(env, 'DBS_MCP_ALLOW_INSECURE_HTTP') !== '1') {
+      throw new ConfigError(
+        `ALIBABA_CLOUD_DBS_ENDPOINT: refusing plain http:// to ${endpointOverride.host}, which is not this machine: use https://, or set DBS_MCP_ALLOW_INSECURE_HTTP=1 if the network path is trusted`,
+      );
+    }
   }
   return {
     regionId,
@@ -56,6 +77,8 @@ export function readConfig(env: Env): Config {
     timeoutMs: integerSetting(env, 'DBS_MCP_TIMEOUT_MS', 10_000, 100, 600_000),
     maxAttempts: integerSetting(env, 'DBS_MCP_MAX_ATTEMPTS', 3, 1, 10),
     concurrency: integerSetting(env, 'DBS_MCP_CONCURRENCY', 4, 1, 16),
+    // 16: four calls of four pages each at once, well under the API's per-account rate limits.
+    maxActiveRequests: integerSetting(env, 'DBS_MCP_MAX_REQUESTS', 16, 1, 256),
   };
 }
 
@@ -82,11 +105,32 @@ export interface HttpConfig {
   allowedOrigins: string[] | null;
   /** How long in-flight requests may run after SIGTERM before they are cancelled. */
   shutdownGraceMs: number;
+  /** A connection that has not sent a complete request head within this time is closed. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this time. */
+  idleTimeoutMs: number;
+  /** Open connections, overall and from one address; more are closed at once. */
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
 }
 
 // A guessable token is no protection; 16 characters is the shortest `openssl rand -hex 8` gives.
 const MIN_TOKEN_LENGTH = 16;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+/**
+ * Tokens that carry almost no entropy however long they are: few distinct characters, a short
+ * pattern repeated (abcabc...), or a run of consecutive characters (123456..., abcdef...).
+ */
+export function trivialToken(token: string): boolean {
+  if (new Set(token).size < 4) return true;
+  for (let period = 1; period <= Math.min(8, token.length / 2); period++) {
+    if (token === token.slice(0, period).repeat(Math.ceil(token.length / period)).slice(0, token.length)) return true;
+  }
+  const steps = new Set<number>();
+  for (let i = 1; i < token.length; i++) steps.add(token.charCodeAt(i) - token.charCodeAt(i - 1));
+  return steps.size === 1;
+}
 
 function listSetting(env: Env, name: string): string[] | null {
   const raw = setting(env, name);
@@ -117,8 +161,10 @@ function normaliseOriginEntry(entry: string): string {
 export function readHttpConfig(env: Env): HttpConfig {
   const token = setting(env, 'DBS_MCP_HTTP_TOKEN') ?? null;
   // The message never quotes the value: it is a secret even when it is a bad one.
-  if (token !== null && (token.length < MIN_TOKEN_LENGTH || !VISIBLE_ASCII.test(token))) {
-    throw new ConfigError(`DBS_MCP_HTTP_TOKEN must be at least ${MIN_TOKEN_LENGTH} visible ASCII characters without spaces (e.g. from openssl rand -hex 32)`);
+  if (token !== null && (token.length < MIN_TOKEN_LENGTH || !VISIBLE_ASCII.test(token) || trivialToken(token))) {
+    throw new ConfigError(
+      `DBS_MCP_HTTP_TOKEN must be at least ${MIN_TOKEN_LENGTH} visible ASCII characters without spaces, and not a repetition or a run such as aaaa... or 1234... (e.g. from openssl rand -hex 32)`,
+    );
   }
   return {
     token,
@@ -126,5 +172,10 @@ export function readHttpConfig(env: Env): HttpConfig {
     allowedOrigins: listSetting(env, 'DBS_MCP_ALLOWED_ORIGINS')?.map(normaliseOriginEntry) ?? null,
     // 5 s: a page answers in well under a second; longer calls are allPages sweeps worth cancelling.
     shutdownGraceMs: integerSetting(env, 'DBS_MCP_SHUTDOWN_GRACE_MS', 5_000, 0, 600_000),
+    // 10 s: a client sends its request head in milliseconds; a slow one is holding a socket.
+    headersTimeoutMs: integerSetting(env, 'DBS_MCP_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    idleTimeoutMs: integerSetting(env, 'DBS_MCP_HTTP_IDLE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: integerSetting(env, 'DBS_MCP_HTTP_MAX_CONNECTIONS', 512, 1, 100_000),
+    maxConnectionsPerAddress: integerSetting(env, 'DBS_MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS', 64, 1, 100_000),
   };
 }

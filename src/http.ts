@@ -1,10 +1,13 @@
 /**
  * MCP over Streamable HTTP, stateless: every POST /mcp gets its own McpServer and transport and
  * nothing outlives the request, so any replica behind a load balancer can answer any request.
- * Checks run before the body is read: path, Host and Origin (DNS rebinding), bearer token, method.
+ * Checks run before the body is read: path, declared size, Host and Origin (DNS rebinding), bearer
+ * token, method. A refused request gets `Connection: close`, so its body is never read.
+ * Connections are bounded: in number (overall and per address), in the time to send a request
+ * head, and in how long they may sit idle between requests.
  */
 import { createServer as createNodeServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, isJSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
@@ -17,9 +20,10 @@ export const MCP_PATH = '/mcp';
 export const HEALTH_PATH = '/healthz';
 // 64 KiB: the largest valid tools/call here is under 1 KiB, an initialize a few KiB.
 const MAX_BODY_BYTES = 64 * 1024;
-// 65 s: longer than the 60 s idle timeout of common load balancers and proxies, so they never
-// send a request on a connection this side is closing.
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+// Time to send a body once the head is in: 64 KiB takes milliseconds on any link.
+const BODY_TIMEOUT_MS = 20_000;
+// At most one line a minute about refused connections: a flood must not become a flood of log lines.
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 /** Listening here without a token would expose the DBS credentials; the caller exits with status 2. */
 export class ListenRefusedError extends Error {
@@ -98,6 +102,46 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Logs the first message at once and then at most one line per interval, counting the ones left out. */
+function rateLimitedLog(log: ToolContext['log'], intervalMs: number): (message: string) => void {
+  let last = -Infinity;
+  let skipped = 0;
+  return (message) => {
+    const now = performance.now();
+    if (now - last < intervalMs) {
+      skipped += 1;
+      return;
+    }
+    last = now;
+    log.warning(skipped === 0 ? message : `${message} (and ${skipped} more like it since the last such line)`);
+    skipped = 0;
+  };
+}
+
+/** Closes connections past the overall and per-address caps at once, before a byte is read. */
+function limitConnections(server: ReturnType<typeof createNodeServer>, http: HttpConfig, report: (message: string) => void): void {
+  let open = 0;
+  const perAddress = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const fromAddress = perAddress.get(address) ?? 0;
+    if (open >= http.maxConnections || fromAddress >= http.maxConnectionsPerAddress) {
+      const which = open >= http.maxConnections ? `${http.maxConnections} open overall (DBS_MCP_HTTP_MAX_CONNECTIONS)` : `${http.maxConnectionsPerAddress} open from this address (DBS_MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS)`;
+      report(`refused a connection from ${address}: ${which}`);
+      socket.destroy();
+      return;
+    }
+    open += 1;
+    perAddress.set(address, fromAddress + 1);
+    socket.once('close', () => {
+      open -= 1;
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left === 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
+  });
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { http, context } = options;
   const { log } = context;
@@ -109,9 +153,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   let draining = false;
   let whenIdle: (() => void) | undefined;
 
+  // Refusals are logged at most once a minute each (the first at once, then a count).
+  const refusalLog = rateLimitedLog(log, REFUSAL_LOG_INTERVAL_MS);
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, message: string, headers?: Record<string, string>): void => {
-    log.warning(`refused ${req.method} ${MCP_PATH} from ${req.socket.remoteAddress}: ${message}`);
-    sendRpcError(res, status, ErrorCode.ConnectionClosed, message, headers);
+    refusalLog(`refused ${req.method} ${MCP_PATH} from ${req.socket.remoteAddress}: ${message}`);
+    // Closing instead of reading the body to its end: an unauthenticated client must not make us read gigabytes.
+    sendRpcError(res, status, ErrorCode.ConnectionClosed, message, { ...headers, Connection: 'close' });
   };
 
   async function serveMcp(req: IncomingMessage, res: ServerResponse, message: unknown): Promise<void> {
@@ -134,10 +181,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const path = (req.url ?? '/').split('?')[0];
     if (path === HEALTH_PATH) {
       // Unauthenticated and Host-agnostic: load balancers probe by address, and it tells nothing.
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { Allow: 'GET, HEAD' });
-      return sendJson(res, draining ? 503 : 200, { status: draining ? 'shutting down' : 'ok' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { Allow: 'GET, HEAD', Connection: 'close' });
+      const status = draining ? 'shutting down' : context.client.busy?.() ? 'busy' : 'ok';
+      return sendJson(res, status === 'ok' ? 200 : 503, { status });
     }
-    if (path !== MCP_PATH) return sendRpcError(res, 404, ErrorCode.ConnectionClosed, `Not found: the MCP endpoint is ${MCP_PATH}`);
+    if (path !== MCP_PATH) return sendRpcError(res, 404, ErrorCode.ConnectionClosed, `Not found: the MCP endpoint is ${MCP_PATH}`, { Connection: 'close' });
+    if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
+      return refuse(req, res, 413, `Payload too large: at most ${MAX_BODY_BYTES} bytes`);
+    }
     if (!policy.hostAllowed(req.headers.host)) {
       return refuse(req, res, 403, `Forbidden: Host ${JSON.stringify(req.headers.host ?? '')} is not allowed (DBS_MCP_ALLOWED_HOSTS)`);
     }
@@ -168,17 +219,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     await serveMcp(req, res, message);
   }
 
-  const server = createNodeServer((req, res) => {
-    const started = performance.now();
-    res.on('close', () => log.debug(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)} ms`));
-    handle(req, res).catch((error: unknown) => {
-      log.error(`http: ${(error as Error)?.stack ?? String(error)}`);
-      if (res.headersSent) res.destroy();
-      else sendRpcError(res, 500, ErrorCode.InternalError, 'Internal server error');
-    });
-  });
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  const server = createNodeServer(
+    {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.headersTimeoutMs + BODY_TIMEOUT_MS,
+      keepAliveTimeout: http.idleTimeoutMs,
+      // Node checks the two timeouts above on this interval (30 s by default): a fraction of the shorter one.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(http.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      const started = performance.now();
+      res.on('close', () => log.debug(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)} ms`));
+      handle(req, res).catch((error: unknown) => {
+        log.error(`http: ${(error as Error)?.stack ?? String(error)}`);
+        if (res.headersSent) res.destroy();
+        else sendRpcError(res, 500, ErrorCode.InternalError, 'Internal server error');
+      });
+    },
+  );
+  limitConnections(server, http, rateLimitedLog(log, REFUSAL_LOG_INTERVAL_MS));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

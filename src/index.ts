@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 /** Wiring only: parse the command line, read the configuration once, build the client and the server, serve. */
 import { parseCommandLine, UsageError, USAGE, type CommandLine } from './cli.js';
-import { ConfigError, dropEmptyCredentialVariables, readConfig, readHttpConfig, type Config } from './config.js';
+import { ConfigError, dropEmptyCredentialVariables, readConfig, readHttpConfig, readLogLevel, type Config } from './config.js';
 import { createDbsClient, type DbsClient } from './dbs/client.js';
 import { createLogger } from './log.js';
 import type { RunningHttpServer } from './http.js';
 import { createServer } from './server.js';
+import { createStdinGate } from './stdio-input.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { SERVER_VERSION } from './version.js';
 
-const log = createLogger({ stderrLevel: process.env.DBS_MCP_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+const log = createLogger();
+// 1 MiB: a tools/call here is under 1 KiB; the SDK's own buffer (10 MiB) ends the transport when outgrown.
+const MAX_STDIO_MESSAGE_BYTES = 1024 * 1024;
+// Requests waiting for a slot before stdin stops being read: enough to keep every slot busy.
+const MAX_QUEUED_BEFORE_PAUSE = 64;
 
 function readCommandLine(): CommandLine {
   try {
@@ -46,10 +52,23 @@ async function serveStdio(config: Config, client: DbsClient): Promise<void> {
   };
   process.stdin.on('end', () => shutdown('stdin closed'));
   process.stdin.on('close', () => shutdown('stdin closed'));
+  // A host that closes our stdout cannot hear anything more: end rather than fail on every write.
+  process.stdout.on('error', () => shutdown('stdout closed'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  await server.connect(new StdioServerTransport());
+  const stdin = createStdinGate({
+    maxLineBytes: MAX_STDIO_MESSAGE_BYTES,
+    overloaded: () => (client.load?.().waiting ?? 0) > MAX_QUEUED_BEFORE_PAUSE,
+    onOversized(bytes, id) {
+      const message = `Request too large: ${bytes} bytes, at most ${MAX_STDIO_MESSAGE_BYTES} bytes per message`;
+      log.error(`dropped a stdio message of ${bytes} bytes (at most ${MAX_STDIO_MESSAGE_BYTES})${id === undefined ? ', no id to answer' : ''}`);
+      // One whole line, as the transport writes them, so the two cannot interleave.
+      if (id !== undefined) process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id, error: { code: ErrorCode.InvalidRequest, message } })}\n`);
+    },
+  });
+  process.stdin.pipe(stdin);
+  await server.connect(new StdioServerTransport(stdin));
   // Load the credentials SDK after the handshake (a host lists tools right after it), not in the first tool call.
   server.server.oninitialized = () => void setTimeout(() => void client.warmUp?.(), 200).unref();
   log.debug(`ready, region ${config.regionId}${config.endpointOverride ? `, endpoint ${config.endpointOverride.host}` : ''}`);
@@ -84,6 +103,7 @@ async function main(): Promise<void> {
   if (command.command === 'help') return void process.stdout.write(USAGE);
   if (command.command === 'version') return void process.stdout.write(`${SERVER_VERSION}\n`);
 
+  log.setStderrLevel(loadConfig(() => readLogLevel(process.env)));
   const config = loadConfig(() => {
     dropEmptyCredentialVariables(process.env);
     return readConfig(process.env);
@@ -91,9 +111,11 @@ async function main(): Promise<void> {
   const client = createDbsClient({
     timeoutMs: config.timeoutMs,
     maxAttempts: config.maxAttempts,
+    maxActiveRequests: config.maxActiveRequests,
     userAgent: `dbs-backup-mcp/${SERVER_VERSION}`,
   });
-  process.on('uncaughtException', (error) => log.error(`uncaught: ${error.stack ?? error.message}`));
+  // The logger never throws, so reporting cannot raise the next exception; kept alive either way.
+  process.on('uncaughtException', (error) => log.error(`uncaught: ${error?.stack ?? String(error)}`));
   process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
 
   if (command.command === 'http') await serveHttp(command, config, client);

@@ -12,8 +12,10 @@ import http from 'node:http';
 import https from 'node:https';
 import { defaultCredentialChain, loadProviderClasses, type CredentialSource } from './credentials.js';
 import { DbsError } from './errors.js';
+import { createRequestLimiter } from './limiter.js';
 import { pageOf, parseAnswer, type ApiAnswer, type RawPage } from './page.js';
 import { authorization, canonicalQuery } from './sign.js';
+import { rememberSecret, rememberSignature } from '../redact.js';
 import { isoSeconds } from '../time.js';
 import type { Endpoint } from './endpoint.js';
 
@@ -56,6 +58,10 @@ export interface DbsClient {
   describePage(endpoint: Endpoint, request: PageRequest, options?: CallOptions): Promise<PageResult>;
   /** Loads what the first call would otherwise load (the credentials SDK), so that call is not the slow one. */
   warmUp?(): Promise<void>;
+  /** True while new requests would be refused as Busy (the queue of waiting requests is full). */
+  busy?(): boolean;
+  /** Requests on the wire and requests waiting for a slot, server-wide. */
+  load?(): { active: number; waiting: number };
 }
 
 export interface ClientOptions {
@@ -65,6 +71,10 @@ export interface ClientOptions {
   /** Backoff before attempt n (n >= 2); defaults to exponential with full jitter. */
   backoffMs?: (attempt: number) => number;
   userAgent?: string;
+  /** Requests on the wire at once, server-wide; default 16. */
+  maxActiveRequests?: number;
+  /** Requests waiting for a slot before new ones are refused as Busy; default 10,000. */
+  maxWaitingRequests?: number;
 }
 
 function defaultBackoff(attempt: number): number {
@@ -129,14 +139,27 @@ export function createDbsClient(options: ClientOptions): DbsClient {
   const credentials = options.credentials ?? defaultCredentialChain();
   const backoff = options.backoffMs ?? defaultBackoff;
   const userAgent = options.userAgent ?? 'dbs-backup-mcp';
+  const limiter = createRequestLimiter(options.maxActiveRequests ?? 16, options.maxWaitingRequests ?? 10_000);
   // Keep-alive saves a TCP (and TLS) handshake per page; an aborted request destroys its socket.
   const agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: 32 }),
     https: new https.Agent({ keepAlive: true, maxSockets: 32 }),
   };
 
-  /** One attempt under its own deadline, which covers a credentials provider that hangs (STS, ECS metadata) too. */
+  /**
+   * One attempt under its own deadline, which covers a credentials provider that hangs (STS, ECS
+   * metadata) too. The deadline starts once the request has a slot, not while it waits for one.
+   */
   async function attempt(endpoint: Endpoint, action: string, query: Record<string, string>, signal: AbortSignal | undefined): Promise<ApiAnswer> {
+    const release = await limiter.acquire(signal, cancelled);
+    try {
+      return await attemptWithSlot(endpoint, action, query, signal);
+    } finally {
+      release();
+    }
+  }
+
+  async function attemptWithSlot(endpoint: Endpoint, action: string, query: Record<string, string>, signal: AbortSignal | undefined): Promise<ApiAnswer> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -183,6 +206,10 @@ export function createDbsClient(options: ClientOptions): DbsClient {
       headers['x-acs-security-token'] = creds.securityToken;
     }
     headers.authorization = authorization({ method: 'POST', query, headers, bodySha256: EMPTY_BODY_SHA256 }, creds.accessKeyId, creds.accessKeySecret);
+    // An upstream may echo any of these back; redaction removes them by value wherever they show up.
+    rememberSecret(creds.accessKeySecret);
+    rememberSecret(creds.securityToken);
+    rememberSignature(headers.authorization.slice(headers.authorization.lastIndexOf('=') + 1));
 
     const transport = endpoint.protocol === 'https' ? https : http;
     const [hostname, port] = splitHost(endpoint.host);
@@ -212,15 +239,21 @@ export function createDbsClient(options: ClientOptions): DbsClient {
           signal: combined,
         },
         (res) => {
+          const status = res.statusCode ?? 0;
+          const refuse = (error: DbsError): void => {
+            // Rejected first: the destroyed socket's own error must not turn this into a retryable failure.
+            reject(error);
+            res.destroy();
+          };
+          if (status >= 300 && status < 400) return refuse(redirectError(endpoint.host, status, res.headers.location));
+          const tooLarge = (): DbsError =>
+            new DbsError('BadResponse', `the answer from ${endpoint.host} exceeded ${MAX_BODY_BYTES} bytes`, { httpStatus: status });
+          if (Number(res.headers['content-length']) > MAX_BODY_BYTES) return refuse(tooLarge());
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > MAX_BODY_BYTES) {
-              res.destroy();
-              reject(new DbsError('BadResponse', `the answer from ${endpoint.host} exceeded ${MAX_BODY_BYTES} bytes`, { httpStatus: res.statusCode }));
-              return;
-            }
+            if (size > MAX_BODY_BYTES) return refuse(tooLarge());
             chunks.push(chunk);
           });
           res.on('error', failWith);
@@ -268,9 +301,24 @@ export function createDbsClient(options: ClientOptions): DbsClient {
     },
     async describePage(endpoint, request, callOptions) {
       const answer = await call(endpoint, DOWNLOAD_TASK_ACTION, downloadTaskQuery(request), callOptions);
-      return { ...pageOf(answer, 'BackupSetDownloadTaskDetail', 'BackupSetDownloadTaskId'), attempts: answer.attempts };
+      return { ...pageOf(answer, 'BackupSetDownloadTaskDetail', 'BackupSetDownloadTaskId', request.pageSize), attempts: answer.attempts };
     },
+    busy: () => limiter.full(),
+    load: () => limiter.load(),
   };
+}
+
+/** DBS never redirects: a 3xx comes from something in between, and following it would send the signed request elsewhere. */
+function redirectError(host: string, status: number, location: string | undefined): DbsError {
+  let target = 'no Location';
+  if (location !== undefined) {
+    try {
+      target = new URL(location, `https://${host}/`).host.slice(0, 255) || 'an unnamed host';
+    } catch {
+      target = 'an invalid Location';
+    }
+  }
+  return new DbsError('BadResponse', `the endpoint ${host} answered HTTP ${status}, a redirect to ${target}; it is not followed`, { httpStatus: status });
 }
 
 function splitHost(host: string): [string, number | undefined] {

@@ -11,6 +11,7 @@ export type LocalErrorCode =
   | 'NetworkError'
   | 'BadResponse'
   | 'Cancelled'
+  | 'Busy'
   | 'UnexpectedError';
 
 export interface DbsErrorDetails {
@@ -80,6 +81,7 @@ export function nextStep(error: DbsError): string {
     return 'The endpoint or a gateway in front of it answered with something that is not a DBS result: call again later, or check ALIBABA_CLOUD_DBS_ENDPOINT.';
   }
   if (code === 'Cancelled') return 'The call was cancelled; call again if the answer is still needed.';
+  if (code === 'Busy') return 'This server has too many calls waiting for the DBS endpoint: call again in a few seconds, or make fewer calls at once.';
   if (code.startsWith('Forbidden') || code === 'NoPermission' || error.httpStatus === 403) {
     const action = error.authAction ?? 'dbs:DescribeBackupSetDownloadTaskList';
     return `Grant the RAM identity the action ${action} (for example with a RAM policy), then call again.`;

@@ -1,6 +1,6 @@
 /** Turns an HTTP answer of the DBS API into a JSON object or a typed error, and a list answer into a page. */
 import { DbsError, isRetryableApiError } from './errors.js';
-import { redactSecrets } from '../redact.js';
+import { cutText, redactSecrets, redactValues } from '../redact.js';
 
 /** One raw item as the API sent it: field names and values untouched. */
 export type RawTask = Record<string, unknown>;
@@ -60,8 +60,38 @@ export function itemsOf(items: unknown, detailKey = 'BackupSetDownloadTaskDetail
 }
 
 function snippet(text: string): string {
-  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  // Cut first; `[^<>]` stops at the next "<", so a run of "<" without ">" is one pass, not one per "<".
+  const flat = cutText(text).replace(/<[^<>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+// Download URLs are kept whole (a cut URL is useless) and pass the URL gate in the tool; every other
+// string is cut and redacted here, so no later step sees more than a few KB of upstream text.
+const URL_FIELDS = new Set(['BackupSetDownloadInternetUrl', 'BackupSetDownloadIntranetUrl']);
+const MAX_URL_CHARS = 16 * 1024;
+// DBS answers are four levels deep; deeper values are dropped rather than walked.
+const MAX_DEPTH = 12;
+
+/**
+ * Every string of a parsed answer cut to a few KB and cleared of secrets, in place; too-deep values
+ * become null. A number JSON cannot hold (1e999 parses as Infinity) is BadResponse.
+ */
+function sanitise(value: unknown, key: string, depth: number): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new DbsError('BadResponse', `the endpoint answered a number out of range in ${cutText(key, 100) || 'its answer'}`);
+  }
+  if (typeof value === 'string') {
+    return URL_FIELDS.has(key) ? redactValues(cutText(value, MAX_URL_CHARS)) : redactSecrets(cutText(value));
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_DEPTH) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = sanitise(value[i], key, depth + 1);
+  } else {
+    const object = value as Json;
+    for (const name of Object.keys(object)) object[name] = sanitise(object[name], name, depth + 1);
+  }
+  return value;
 }
 
 /** Turns an HTTP answer into a JSON object or a typed error. Pure: status, content type and UTF-8 text in. */
@@ -75,7 +105,7 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
       // A DBS answer is never empty: this is a proxy or gateway cutting it off, worth another try.
       throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with an empty body`, { httpStatus: status, retryable: true });
     }
-    const kind = contentType?.split(';')[0]?.trim() || 'unknown content type';
+    const kind = cutText(contentType?.split(';')[0]?.trim() || 'unknown content type', 100);
     // An HTML page here comes from a gateway or load balancer in front of DBS: transient as a rule.
     const html = /html/i.test(kind) || /^\s*</.test(text);
     throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with a non-JSON body (${kind}): "${redactSecrets(snippet(text))}"`, {
@@ -86,6 +116,7 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
   if (!isObject(body)) {
     throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with JSON that is not an object`, { httpStatus: status, retryable: transient });
   }
+  sanitise(body, '', 0);
 
   const requestId = optionalString(body.RequestId) ?? null;
   // DBS puts ErrCode/ErrMessage in the body, sometimes with HTTP 200 and Success:false; gateways use Code/Message.
@@ -96,7 +127,7 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
     const reported = optionalCount(body.HttpStatusCode);
     const httpStatus = status >= 400 ? status : (reported ?? status);
     const detail = isObject(body.AccessDeniedDetail) ? optionalString(body.AccessDeniedDetail.AuthAction) : undefined;
-    throw new DbsError(code, redactSecrets(message), {
+    throw new DbsError(cutText(code, 100), message, {
       httpStatus,
       requestId: requestId ?? undefined,
       retryable: isRetryableApiError(code, status >= 400 ? status : undefined),
@@ -106,15 +137,41 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
   return { requestId, body };
 }
 
-/** The page of a list operation's answer: totals (PageNum is zero-based) and the items under `detailKey`. */
-export function pageOf(answer: ApiAnswer, detailKey: string, idKey: string): RawPage {
+// 64-bit ids have at most 20 characters ("-9223372036854775808").
+const GATEWAY_ID_FIELDS = ['BackupGatewayId', 'BackupSetDownloadGatewayId'];
+const MAX_ID_CHARS = 20;
+
+function badPage(message: string): DbsError {
+  return new DbsError('BadResponse', message);
+}
+
+/**
+ * The page of a list operation's answer: totals (PageNum is zero-based) and the items under `detailKey`.
+ * More items than the page size asked for (or the one the answer states), or a gateway id that is
+ * no 64-bit number, is not DBS speaking: BadResponse, never retried.
+ */
+export function pageOf(answer: ApiAnswer, detailKey: string, idKey: string, requestedPageSize?: number): RawPage {
   const { body } = answer;
+  const pageSize = optionalCount(body.PageSize);
+  const items = itemsOf(body.Items, detailKey, idKey);
+  const limit = Math.min(requestedPageSize ?? Infinity, pageSize ?? Infinity);
+  if (items.length > limit) throw badPage(`the endpoint answered a page of ${items.length} items for a page size of ${limit}`);
+  for (const item of items) {
+    for (const field of GATEWAY_ID_FIELDS) {
+      const id = item[field];
+      if (id === undefined || id === null || id === '') continue;
+      const text = typeof id === 'number' ? String(id) : id;
+      if (typeof text !== 'string' || text.length > MAX_ID_CHARS || !/^-?\d+$/.test(text)) {
+        throw badPage(`the endpoint answered a ${field} that is not a 64-bit number`);
+      }
+    }
+  }
   return {
     requestId: answer.requestId,
     pageNum: optionalCount(body.PageNum),
-    pageSize: optionalCount(body.PageSize),
+    pageSize,
     totalElements: optionalCount(body.TotalElements),
     totalPages: optionalCount(body.TotalPages),
-    items: itemsOf(body.Items, detailKey, idKey),
+    items,
   };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, dropEmptyCredentialVariables, readConfig } from '../../src/config.js';
+import { ConfigError, dropEmptyCredentialVariables, readConfig, readLogLevel } from '../../src/config.js';
 
 describe('readConfig', () => {
   it('uses the contract defaults when nothing is set', () => {
-    expect(readConfig({})).toEqual({ regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 10_000, maxAttempts: 3, concurrency: 4 });
+    expect(readConfig({})).toEqual({ regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 10_000, maxAttempts: 3, concurrency: 4, maxActiveRequests: 16 });
   });
 
   it('treats empty strings as unset', () => {
@@ -19,6 +19,7 @@ describe('readConfig', () => {
         DBS_MCP_TIMEOUT_MS: '2500',
         DBS_MCP_MAX_ATTEMPTS: '5',
         DBS_MCP_CONCURRENCY: '8',
+        DBS_MCP_MAX_REQUESTS: '32',
       }),
     ).toEqual({
       regionId: 'ap-southeast-1',
@@ -26,7 +27,24 @@ describe('readConfig', () => {
       timeoutMs: 2500,
       maxAttempts: 5,
       concurrency: 8,
+      maxActiveRequests: 32,
     });
+  });
+
+  it.each(['http://dbs.example.com', 'http://10.0.0.8:8080', 'http://[fe80::1]'])('refuses plain HTTP to %s, which is not this machine', (endpoint) => {
+    expect(() => readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: endpoint })).toThrow(/ALIBABA_CLOUD_DBS_ENDPOINT: refusing plain http:\/\/ .*DBS_MCP_ALLOW_INSECURE_HTTP=1/);
+  });
+
+  it.each(['http://localhost:8080', 'http://127.0.0.2', 'http://[::1]:9000'])('takes plain HTTP to this machine (%s)', (endpoint) => {
+    expect(readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: endpoint }).endpointOverride?.protocol).toBe('http');
+  });
+
+  it('takes plain HTTP elsewhere only when DBS_MCP_ALLOW_INSECURE_HTTP=1', () => {
+    expect(readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: 'http://dbs.example.com', DBS_MCP_ALLOW_INSECURE_HTTP: '1' }).endpointOverride).toEqual({
+      protocol: 'http',
+      host: 'dbs.example.com',
+    });
+    expect(() => readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: 'http://dbs.example.com', DBS_MCP_ALLOW_INSECURE_HTTP: 'yes' })).toThrow(ConfigError);
   });
 
   it.each([
@@ -37,9 +55,26 @@ describe('readConfig', () => {
     ['DBS_MCP_CONCURRENCY', '17', /DBS_MCP_CONCURRENCY must be a whole number from 1 to 16/],
     ['ALIBABA_CLOUD_REGION_ID', 'CN_HANGZHOU', /ALIBABA_CLOUD_REGION_ID must look like cn-hangzhou/],
     ['ALIBABA_CLOUD_DBS_ENDPOINT', 'ftp://example.com', /ALIBABA_CLOUD_DBS_ENDPOINT: expected host\[:port\]/],
+    ['DBS_MCP_MAX_REQUESTS', '0', /DBS_MCP_MAX_REQUESTS must be a whole number from 1 to 256/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(message);
+  });
+});
+
+describe('readLogLevel', () => {
+  it.each([
+    [{}, 'info'],
+    [{ DBS_MCP_LOG_LEVEL: '' }, 'info'],
+    [{ DBS_MCP_LOG_LEVEL: 'debug' }, 'debug'],
+    [{ DBS_MCP_LOG_LEVEL: 'WARNING' }, 'warning'],
+    [{ DBS_MCP_LOG_LEVEL: 'error' }, 'error'],
+  ])('%o -> %s', (env, level) => {
+    expect(readLogLevel(env)).toBe(level);
+  });
+
+  it.each(['verbose', 'warn', 'trace'])('refuses %s with a message naming the setting and the levels', (value) => {
+    expect(() => readLogLevel({ DBS_MCP_LOG_LEVEL: value })).toThrow(new ConfigError(`DBS_MCP_LOG_LEVEL must be one of debug, info, warning, error, got "${value}"`));
   });
 });
 

@@ -5,7 +5,16 @@ const TOKEN = '0123456789abcdef0123456789abcdef';
 
 describe('readHttpConfig', () => {
   it('has no token, default host and origin lists and a 5 s grace period when nothing is set', () => {
-    expect(readHttpConfig({})).toEqual({ token: null, allowedHosts: null, allowedOrigins: null, shutdownGraceMs: 5000 });
+    expect(readHttpConfig({})).toEqual({
+      token: null,
+      allowedHosts: null,
+      allowedOrigins: null,
+      shutdownGraceMs: 5000,
+      headersTimeoutMs: 10_000,
+      idleTimeoutMs: 5_000,
+      maxConnections: 512,
+      maxConnectionsPerAddress: 64,
+    });
   });
 
   it('treats empty strings as unset', () => {
@@ -20,12 +29,20 @@ describe('readHttpConfig', () => {
         DBS_MCP_ALLOWED_HOSTS: 'MCP.Example.com, mcp.example.com:8443,10.0.0.5, [0:0:0:0:0:0:0:1]:8816,*',
         DBS_MCP_ALLOWED_ORIGINS: 'https://Chat.Example.com, http://localhost:3000/, https://x.example:443',
         DBS_MCP_SHUTDOWN_GRACE_MS: '250',
+        DBS_MCP_HTTP_HEADERS_TIMEOUT_MS: '500',
+        DBS_MCP_HTTP_IDLE_TIMEOUT_MS: '700',
+        DBS_MCP_HTTP_MAX_CONNECTIONS: '20',
+        DBS_MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '5',
       }),
     ).toEqual({
       token: TOKEN,
       allowedHosts: ['mcp.example.com', 'mcp.example.com:8443', '10.0.0.5', '[::1]:8816', '*'],
       allowedOrigins: ['https://chat.example.com', 'http://localhost:3000', 'https://x.example'],
       shutdownGraceMs: 250,
+      headersTimeoutMs: 500,
+      idleTimeoutMs: 700,
+      maxConnections: 20,
+      maxConnectionsPerAddress: 5,
     });
   });
 
@@ -44,7 +61,17 @@ describe('readHttpConfig', () => {
     expect(() => readHttpConfig({ [name]: value })).toThrow(message);
   });
 
-  it.each(['short-token', 'sixteen chars ok', `${TOKEN}\u00e9`])('rejects a weak or malformed token without quoting it (%s)', (token) => {
+  it.each([
+    'short-token',
+    'sixteen chars ok',
+    `${TOKEN}\u00e9`,
+    'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    'abababababababababab',
+    'abcabcabcabcabcabcabc',
+    'abcdefghijklmnopqrstuvwxyz',
+    'zyxwvutsrqponmlkjihgfedcba',
+    '1111111122222222',
+  ])('rejects a weak or malformed token without quoting it (%s)', (token) => {
     let error: unknown;
     try {
       readHttpConfig({ DBS_MCP_HTTP_TOKEN: token });
@@ -54,5 +81,9 @@ describe('readHttpConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/^DBS_MCP_HTTP_TOKEN must be at least 16 visible ASCII characters/);
     expect((error as Error).message).not.toContain(token);
+  });
+
+  it.each([TOKEN, 'f3a9c1d27b6e40a8', 'Tr0ub4dor&3-correct-horse'])('takes a token with some entropy (%s)', (token) => {
+    expect(readHttpConfig({ DBS_MCP_HTTP_TOKEN: token }).token).toBe(token);
   });
 });

@@ -1,0 +1,100 @@
+/**
+ * A DBS endpoint that answers what an attacker in the network path, or a broken gateway, would:
+ * crafted bodies chosen by the BackupPlanId asked for. Plan "normal" gets a valid page. It checks no
+ * signature: the simulator does that; this one only lies.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface HostileUpstream {
+  url: string;
+  /** Requests received per plan. */
+  hits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+type Answer = (req: IncomingMessage, res: ServerResponse) => void;
+
+const json = (res: ServerResponse, status: number, body: unknown): void => {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+};
+
+export const NORMAL_PLAN = 'normal';
+
+function page(items: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { RequestId: 'REQ-HOSTILE', Success: true, PageNum: 0, PageSize: 30, TotalElements: items.length, TotalPages: 1, Items: { BackupSetDownloadTaskDetail: items }, ...extra };
+}
+
+const task = (id: string, extra: Record<string, unknown> = {}) => ({
+  BackupSetDownloadTaskId: id,
+  BackupPlanId: NORMAL_PLAN,
+  BackupSetDownloadStatus: 'finish',
+  BackupSetDownloadCreateTime: 1_700_000_000_000,
+  ...extra,
+});
+
+export const ANSWERS: Record<string, Answer> = {
+  [NORMAL_PLAN]: (_req, res) => json(res, 200, page([task('t-normal')])),
+  'lt-502': (_req, res) => res.writeHead(502, { 'Content-Type': 'text/html' }).end('<'.repeat(200_000)),
+  'http-message': (_req, res) => json(res, 400, { Code: 'Crafted', Message: 'http://'.repeat(30_000) }),
+  'huge-body': (_req, res) => {
+    // 17 MB in 1 MB writes, past the 16 MB cap.
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const chunk = ' '.repeat(1024 * 1024);
+    let sent = 0;
+    const more = (): void => {
+      while (sent < 17) {
+        sent += 1;
+        if (!res.write(chunk)) return void res.once('drain', more);
+      }
+      res.end('{}');
+    };
+    res.on('error', () => undefined);
+    more();
+  },
+  'many-items': (_req, res) => json(res, 200, page(Array.from({ length: 350_000 }, (_, i) => ({ BackupSetDownloadTaskId: `t${i}` })))),
+  'huge-message': (_req, res) => json(res, 200, { Success: false, ErrCode: 'Crafted', ErrMessage: 'm'.repeat(15 * 1024 * 1024) }),
+  'long-gateway-id': (_req, res) =>
+    json(res, 200, `{"Success":true,"PageSize":30,"Items":{"BackupSetDownloadTaskDetail":[{"BackupSetDownloadTaskId":"t","BackupGatewayId":${'7'.repeat(200_000)}}]}}`),
+  redirect: (_req, res) => res.writeHead(302, { Location: 'https://attacker.example.net/steal?x=1' }).end('{}'),
+  // Echoes what the request carried: the Authorization header (its signature), the STS token, and a
+  // signed URL in a field that is not a URL field.
+  echo: (req, res) =>
+    json(
+      res,
+      200,
+      page([
+        task('t-echo', {
+          BackupSetDownloadDir: 'https://bucket.oss-cn-hangzhou.aliyuncs.com/dir?OSSAccessKeyId=LTAIecho&Expires=1&Signature=ossSig%2B',
+          BackupSetDownloadTaskName: `auth ${req.headers.authorization}`,
+          BackupSetDownloadStatus: 'failed',
+          ErrMessage: `token ${req.headers['x-acs-security-token']} sig ${String(req.headers.authorization).split('Signature=')[1]}`,
+        }),
+      ]),
+    ),
+  'echo-error': (req, res) => json(res, 403, { Code: 'Forbidden', Message: `you sent ${req.headers.authorization} and ${req.headers['x-acs-security-token']}` }),
+};
+
+export async function startHostileUpstream(): Promise<HostileUpstream> {
+  const hits = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const plan = new URL(req.url ?? '/', 'http://x').searchParams.get('BackupPlanId') ?? NORMAL_PLAN;
+    hits.set(plan, (hits.get(plan) ?? 0) + 1);
+    (ANSWERS[plan] ?? ANSWERS[NORMAL_PLAN]!)(req, res);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
