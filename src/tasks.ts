@@ -173,6 +173,8 @@ function newerFirst(a: string | null, b: string | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;
+  // ISO times of one length compare as text; a year past 9999 takes the longer, signed form.
+  if (a.length === b.length) return a < b ? 1 : -1;
   return Date.parse(a) < Date.parse(b) ? 1 : -1;
 }
 

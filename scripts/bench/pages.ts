@@ -23,8 +23,8 @@ const MIN_PROGRESS = 20;
 
 // The contract's state table, written out again here so the check does not lean on the server's own code.
 const STATE_OF: Record<string, string> = {
-  init: 'pending', checking: 'pending', check_pass: 'pending', schedule: 'pending', running: 'running',
-  pause: 'paused', stop: 'stopped', finish: 'succeeded', failed: 'failed', warning: 'failed', caught: 'failed',
+  checking: 'pending', check_pass: 'pending', schedule: 'pending', running: 'running', pause: 'paused',
+  finish: 'succeeded', init: 'failed', stop: 'failed', failed: 'failed', warning: 'failed', caught: 'failed',
 };
 
 interface Expected {
@@ -34,7 +34,7 @@ interface Expected {
 
 function expectedFromFixture(): Expected {
   const raw = makeTasks({ planId: PLAN_ID, count: PLAN_TASKS, seed: PLAN_SEED });
-  const byState: Record<string, number> = { pending: 0, running: 0, paused: 0, stopped: 0, succeeded: 0, failed: 0, unknown: 0 };
+  const byState: Record<string, number> = { pending: 0, running: 0, paused: 0, succeeded: 0, failed: 0, unknown: 0 };
   for (const task of raw) byState[STATE_OF[String(task.BackupSetDownloadStatus).toLowerCase()] ?? 'unknown']! += 1;
   const newestIds = raw
     .map((t) => ({ id: String(t.BackupSetDownloadTaskId), created: Number(t.BackupSetDownloadCreateTime) }))
