@@ -193,7 +193,7 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
  */
 function planNotFound(error: unknown, input: ListInput, regionId: string, host: string): unknown {
   if (!(error instanceof DbsError) || !input.backupPlanId) return error;
-  if (error.code !== 'Param.NotFound' && !/BackupPlanId/i.test(`${error.code} ${error.message}`)) return error;
+  if (error.code !== 'Param.NotFound' && !/BackupPlanId/i.test(error.code)) return error;
   const message = `backup plan ${input.backupPlanId} was not found in region ${regionId} (endpoint ${host}): ${error.message}`;
   const wrapped = new DbsError(error.code, message, { httpStatus: error.httpStatus, requestId: error.requestId, retryable: false, authAction: error.authAction });
   wrapped.attempts = error.attempts;

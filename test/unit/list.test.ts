@@ -126,6 +126,14 @@ describe('listDownloadTasks', () => {
     expect(result.tasks.map((t) => t.taskId)).toEqual(['t010', 't012', 't014', 't016', 't018', 't019', 't017', 't015', 't013', 't011']);
   });
 
+  it.each([
+    ['Forbidden.RAM', 'no access to BackupPlanId dbs1x'],
+    ['Throttling.User', 'Request was denied'],
+  ])('leaves other errors as they are: %s', async (code, message) => {
+    const fail = () => new DbsError(code, message, { httpStatus: 400 });
+    await expect(listDownloadTasks(input(), { client: fakeClient([], { fail }), config })).rejects.toMatchObject({ code, message });
+  });
+
   it('names the region when the plan is unknown', async () => {
     const fail = () => new DbsError('Param.NotFound', 'The specified parameter BackupPlanId value is not valid.', { httpStatus: 400, requestId: 'R1' });
     await expect(listDownloadTasks(input({ regionId: 'ap-southeast-1' }), { client: fakeClient([], { fail }), config })).rejects.toMatchObject({
