@@ -5,13 +5,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PLANS, TEST_CREDENTIALS } from '../sim/fixtures.js';
+import { DEMO_BACKUP_PLANS, DEMO_PLANS, TEST_CREDENTIALS } from '../sim/fixtures.js';
 import { startSimulator } from '../sim/simulator.js';
 
 const serverPath = fileURLToPath(new URL('../index.js', import.meta.url));
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
-const sim = await startSimulator({ plans: DEMO_PLANS });
+const sim = await startSimulator({ plans: DEMO_PLANS, backupPlans: DEMO_BACKUP_PLANS });
 const transport = new StdioClientTransport({
   command: process.execPath,
   args: [serverPath],
@@ -32,27 +32,32 @@ try {
   out(`Simulated DBS endpoint ${sim.url} (verifies ACS3-HMAC-SHA256 signatures)`);
   out(`Tools: ${tools.map((t) => t.name).join(', ')}`);
 
-  const demo = DEMO_PLANS.dbs1demoplan01 ?? [];
-  const initTask = demo.find((t) => String(t.BackupSetDownloadStatus) === 'init')?.BackupSetDownloadTaskId;
-  const calls: { title: string; args: Record<string, unknown> }[] = [
-    { title: 'Which downloads of plan dbs1demoplan01 failed, and why? (init and stop count as failed)', args: { backupPlanId: 'dbs1demoplan01', allPages: true, states: ['failed'], limit: 5 } },
-    { title: 'Which were created on 2026-11-27?', args: { backupPlanId: 'dbs1demoplan01', allPages: true, createdAfter: '2026-11-27', createdBefore: '2026-11-28' } },
-    { title: 'What was the last successful download?', args: { backupPlanId: 'dbs1demoplan01', allPages: true, states: ['succeeded'], sortBy: 'finished', limit: 1 } },
-    { title: 'Every field of one task that never started', args: { backupSetDownloadTaskId: initTask } },
-    { title: 'First page only, 30 tasks a page: the text says it covers part of the plan', args: { backupPlanId: 'dbs1demoplan01', limit: 5 } },
-    { title: 'A plan with no download tasks', args: { backupPlanId: 'dbs1emptyplan0' } },
-  ];
-  for (const { title, args } of calls) {
+  const show = async (title: string, name: string, args: Record<string, unknown>): Promise<Record<string, unknown> | undefined> => {
     out();
     out(`=== ${title}`);
-    out(`tools/call ${tools[0]?.name} ${JSON.stringify(args)}`);
-    const result = await client.callTool({ name: 'list_backup_set_download_tasks', arguments: args });
+    out(`tools/call ${name} ${JSON.stringify(args)}`);
+    const result = await client.callTool({ name, arguments: args });
     const content = result.content as { type: string; text?: string }[];
     out('--- text the model reads:');
     out(content.map((c) => c.text ?? '').join('\n'));
-    const structured = result.structuredContent as { summary?: { byState?: unknown }; request?: { requestIds?: string[] } } | undefined;
-    out(`--- structuredContent: summary.byState ${JSON.stringify(structured?.summary?.byState)}, ${structured?.request?.requestIds?.length ?? 0} signed request(s) verified`);
-  }
+    const structured = result.structuredContent as { request?: { requestIds?: string[] } } | undefined;
+    out(`--- structuredContent: ${structured?.request?.requestIds?.length ?? 0} signed request(s) verified`);
+    return result.structuredContent as Record<string, unknown> | undefined;
+  };
+
+  // Discovery first: the user names no plan, so the assistant finds the plans and their ids.
+  const discovered = (await show('Which backup plans do I have, and are any of them failing?', 'list_backup_plans', {})) as
+    | { plans?: { backupPlanId: string | null; autoDownload: boolean | null }[] }
+    | undefined;
+  const planId = discovered?.plans?.find((p) => p.autoDownload)?.backupPlanId ?? 'dbs1demoplan01';
+  const list = (title: string, args: Record<string, unknown>) => show(title, 'list_backup_set_download_tasks', args);
+  await list(`Which downloads of plan ${planId} failed, and why? (init and stop count as failed)`, { backupPlanId: planId, allPages: true, states: ['failed'], limit: 5 });
+  await list('Which were created on 2026-11-27?', { backupPlanId: planId, allPages: true, createdAfter: '2026-11-27', createdBefore: '2026-11-28' });
+  await list('What was the last successful download?', { backupPlanId: planId, allPages: true, states: ['succeeded'], sortBy: 'finished', limit: 1 });
+  const initTask = (DEMO_PLANS[planId] ?? []).find((t) => String(t.BackupSetDownloadStatus) === 'init')?.BackupSetDownloadTaskId;
+  if (initTask !== undefined) await list('Every field of one task that never started', { backupSetDownloadTaskId: initTask });
+  await list('First page only, 30 tasks a page: the text says it covers part of the plan', { backupPlanId: planId, limit: 5 });
+  await list('A plan with no download tasks', { backupPlanId: 'dbs1emptyplan0' });
   const rejected = sim.requests.filter((r) => r.status !== 200);
   out();
   out(`Simulator saw ${sim.requests.length} request(s), ${rejected.length} rejected.`);

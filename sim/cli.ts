@@ -3,7 +3,7 @@
  * (MCP Inspector, an MCP client config) without an Alibaba Cloud account.
  */
 import { parseArgs } from 'node:util';
-import { DEMO_PLANS, TEST_CREDENTIALS } from './fixtures.js';
+import { DEMO_BACKUP_PLANS, DEMO_PLANS, TEST_CREDENTIALS } from './fixtures.js';
 import { startSimulator } from './simulator.js';
 
 const USAGE = 'usage: simulator [--port 8787] [--latency-ms 0]';
@@ -34,7 +34,7 @@ if (values.help) {
 
 const port = whole('port', values.port ?? '8787', 65_535);
 const latencyMs = whole('latency-ms', values['latency-ms'] ?? '0', 60_000);
-const sim = await startSimulator({ plans: DEMO_PLANS, port, latencyMs }).catch((error: NodeJS.ErrnoException) => {
+const sim = await startSimulator({ plans: DEMO_PLANS, backupPlans: DEMO_BACKUP_PLANS, port, latencyMs }).catch((error: NodeJS.ErrnoException) => {
   say(error.code === 'EADDRINUSE' ? `port ${port} is in use: pick another with --port` : error.message);
   process.exit(1);
 });
@@ -42,6 +42,8 @@ const sim = await startSimulator({ plans: DEMO_PLANS, port, latencyMs }).catch((
 const plans = Object.entries(DEMO_PLANS).map(([id, tasks]) => `${id} (${tasks.length} tasks)`);
 say(`DBS simulator listening on ${sim.url}; it verifies ACS3-HMAC-SHA256 signatures made with the test key.`);
 say(`Plans: ${plans.join(', ')}`);
+const regions = Object.entries(DEMO_BACKUP_PLANS).map(([region, list]) => `${region} (${list.length})`);
+say(`Backup plans listed by DescribeBackupPlanList: ${regions.join(', ')}`);
 say();
 say('Point the server at it with:');
 say(`  ALIBABA_CLOUD_DBS_ENDPOINT=${sim.url}`);

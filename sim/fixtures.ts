@@ -15,6 +15,8 @@ export interface TaskFixtureOptions {
   startMs?: number;
   /** Average gap between consecutive creation times, ms. Default 3 hours. */
   stepMs?: number;
+  /** The plan's database type for every task; default: a mix. */
+  dbType?: string;
 }
 
 const DEFAULT_START_MS = Date.UTC(2026, 10, 28, 6, 0, 0);
@@ -183,7 +185,9 @@ export function makeTasks(options: TaskFixtureOptions): RawTask[] {
     const taskId = `dbstk${String(i + 1).padStart(4, '0')}${idSuffix}`;
     const createdMs = Math.round(startMs - i * stepMs + dice.between(-0.75, 0.75) * stepMs);
     const finishedMs = ENDED_STATUSES.has(statusKey) ? createdMs + dice.int(5 * 60_000, 6 * 3_600_000) : 0;
-    const dbType = dice.pick(DB_TYPES);
+    // Picked even when given, so that the rest of the tasks stay the same.
+    const picked = dice.pick(DB_TYPES);
+    const dbType = options.dbType ?? picked;
     const format = dice.pick(DATA_FORMATS);
     const way = dice.chance(0.6) ? 'manual' : 'auto';
     const targetType = dice.chance(0.1) ? undefined : way === 'auto' || dice.chance(0.2) ? 'agent' : 'url';
@@ -229,6 +233,186 @@ export function makeTasks(options: TaskFixtureOptions): RawTask[] {
 
 /** The data set behind `npm run demo`: one busy plan and one with no download tasks at all. */
 export const DEMO_PLANS: Record<string, RawTask[]> = {
-  dbs1demoplan01: makeTasks({ planId: 'dbs1demoplan01', count: 45, seed: 20261128 }),
+  dbs1demoplan01: makeTasks({ planId: 'dbs1demoplan01', count: 45, seed: 20261128, dbType: 'MySQL' }),
   dbs1emptyplan0: [],
+};
+
+export interface PlanFixtureOptions {
+  /** The DBS region the plans live in. */
+  region: string;
+  count: number;
+  /** Same region, count, seed and times always give the same plans. Default 1. */
+  seed?: number;
+  /** Creation time of the newest plan, ms epoch. */
+  startMs?: number;
+  /** Average gap between consecutive creation times, ms. Default 20 days. */
+  stepMs?: number;
+}
+
+/** Every documented plan status first, then mostly running ones, as in a real account. */
+const PLAN_STATUSES = ['wait', 'init', 'check_pass', 'running', 'pause', 'stop', 'locked'] as const;
+const WEIGHTED_PLAN_STATUSES: ReadonlyArray<readonly [string, number]> = [
+  ['running', 60], ['init', 8], ['check_pass', 5], ['wait', 6], ['pause', 8], ['stop', 8], ['locked', 3],
+];
+const PLAN_DB_TYPES = ['MySQL', 'MySQL', 'MySQL', 'PostgreSQL', 'SQLServer', 'MongoDB', 'Oracle', 'Redis'] as const;
+const SOURCE_TYPES = ['rds', 'rds', 'rds', 'ecs', 'express', 'agent', 'dds', 'other'] as const;
+const PLAN_NAMES = ['prod orders', 'billing replica', 'crm nightly', '订单库备份', 'analytics warehouse', 'legacy erp', 'test', 'shop | catalog'];
+const PRECHECK_FAILURES = [
+  'precheck failed: the account dbs_backup lacks the RELOAD and REPLICATION CLIENT privileges',
+  'precheck failed: cannot connect to the source database: connection timed out',
+  'precheck failed: binary logging is disabled on the source (log_bin=OFF)',
+  // A precheck that quotes a signed link: the link's signature must never reach the model.
+  'precheck failed: cannot write to https://dbs-check.oss-cn-hangzhou.aliyuncs.com/probe?OSSAccessKeyId=STS.canaryplan&Signature=canaryplansig%3D',
+];
+const PLAN_FAILURES = [
+  'backup failed: the backup gateway has been offline for 3 days',
+  'backup failed: OSS bucket not found or access denied',
+];
+const DAY_MS = 86_400_000;
+
+function sourceInstanceId(dice: Dice, type: string): string | undefined {
+  if (type === 'rds') return `rm-bp1${dice.base36(14)}`;
+  if (type === 'ecs') return `i-bp1${dice.base36(14)}`;
+  if (type === 'dds') return `dds-bp1${dice.base36(12)}`;
+  return undefined;
+}
+
+/**
+ * Deterministic raw DescribeBackupPlanList items with the API's field names: every documented status
+ * once count >= 7, precheck errors on init plans, failures on stopped ones, 64-bit gateway ids, and the
+ * optional fields sometimes missing. Creation times fall back from startMs by about stepMs each.
+ */
+export function makePlans(options: PlanFixtureOptions): RawTask[] {
+  const { region, count } = options;
+  const startMs = options.startMs ?? Date.UTC(2026, 4, 20, 8, 0, 0);
+  const stepMs = options.stepMs ?? 20 * DAY_MS;
+  const dice = new Dice(fnv1a(`plans:${region}`) ^ Math.imul(options.seed ?? 1, 0x9e3779b1));
+  const statuses = dice.shuffle<string>([...PLAN_STATUSES].slice(0, count));
+  while (statuses.length < count) statuses.push(dice.weighted(WEIGHTED_PLAN_STATUSES));
+  dice.shuffle(statuses);
+
+  const plans: RawTask[] = [];
+  for (let i = 0; i < count; i++) {
+    const status = statuses[i] as string;
+    const planId = `dbs1${dice.base36(10)}`;
+    const createdMs = Math.round(startMs - i * stepMs + dice.between(-0.4, 0.4) * stepMs);
+    const dbType = dice.pick(PLAN_DB_TYPES);
+    const sourceType = dice.pick(SOURCE_TYPES);
+    const userOss = dice.chance(0.4);
+    const autoDownload = dice.chance(0.35);
+    const crossAccount = dice.chance(0.15);
+    const ran = status === 'running' || status === 'pause' || status === 'stop';
+    const port = dbType === 'PostgreSQL' ? 5432 : dbType === 'SQLServer' ? 1433 : dbType === 'MongoDB' ? 3717 : dbType === 'Oracle' ? 1521 : dbType === 'Redis' ? 6379 : 3306;
+
+    // Keys in the API's (alphabetical) order; a missing field is absent, not undefined.
+    const plan: RawTask = {};
+    plan.BackupGatewayId = sourceType === 'agent' || sourceType === 'ecs' ? gatewayId(dice) : 0;
+    plan.BackupMethod = dice.pick(['logical', 'logical', 'physical', 'duplication']);
+    if (!dice.chance(0.1)) plan.BackupObjects = JSON.stringify([{ DBName: dice.pick(['shop', 'orders', 'crm', 'erp']) }]);
+    plan.BackupPeriod = dice.pick(['Monday,Wednesday,Friday', 'Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday', 'Sunday']);
+    plan.BackupPlanCreateTime = createdMs;
+    plan.BackupPlanId = planId;
+    plan.BackupPlanName = `${dice.pick(PLAN_NAMES)}${dice.chance(0.5) ? ` ${i + 1}` : ''}`;
+    plan.BackupPlanStatus = status;
+    plan.BackupRetentionPeriod = dice.pick([7, 30, 365, 730]);
+    plan.BackupSetDownloadDir = autoDownload ? `/data/dbs-download/${planId}` : '';
+    plan.BackupSetDownloadFullDataFormat = autoDownload ? dice.pick(['csv', 'Native', 'SQL']) : '';
+    plan.BackupSetDownloadGatewayId = autoDownload ? gatewayId(dice) : 0;
+    plan.BackupSetDownloadIncrementDataFormat = autoDownload ? 'binlog' : '';
+    if (autoDownload) plan.BackupSetDownloadTargetType = 'agent';
+    plan.BackupStartTime = `${String(dice.int(0, 5)).padStart(2, '0')}:00`;
+    plan.BackupStorageType = userOss ? '' : 'system';
+    plan.BeginTimestampForRestore = ran ? createdMs + DAY_MS : 0;
+    if (crossAccount) {
+      plan.CrossAliyunId = String(dice.int(1_000_000_000_000_000, 1_999_999_999_999_999));
+      plan.CrossRoleName = 'AliyunDBSCrossAccountRole';
+    }
+    plan.DatabaseType = dbType;
+    plan.EnableBackupLog = dice.chance(0.6);
+    plan.EndTimestampForRestore = ran ? createdMs + dice.int(2, 120) * DAY_MS : 0;
+    plan.ErrMessage = status === 'init' ? dice.pick(PRECHECK_FAILURES) : status === 'stop' ? dice.pick(PLAN_FAILURES) : '';
+    plan.InstanceClass = dice.pick(['micro', 'small', 'medium', 'large', 'xlarge']);
+    plan.OSSBucketName = userOss ? `dbs-backup-${dice.base36(8)}` : '';
+    plan.OSSBucketRegion = userOss ? region : '';
+    plan.OpenBackupSetAutoDownload = autoDownload;
+    plan.ResourceGroupId = `rg-acfm${dice.base36(10)}`;
+    const instanceId = sourceInstanceId(dice, sourceType);
+    if (status !== 'wait') {
+      plan.SourceEndpointDatabaseName = dice.pick(['shop', 'orders', 'crm', 'erp']);
+      if (instanceId) plan.SourceEndpointInstanceID = instanceId;
+      plan.SourceEndpointInstanceType = sourceType;
+      plan.SourceEndpointIpPort = `10.${dice.int(0, 255)}.${dice.int(0, 255)}.${dice.int(1, 254)}:${port}`;
+      plan.SourceEndpointRegion = region;
+      plan.SourceEndpointUserName = dice.pick(['dbs_backup', 'backup_ro', 'root']);
+    }
+    plans.push(plan);
+  }
+  return plans;
+}
+
+/**
+ * The backup plans behind `npm run demo`, per region: the two demo plans of DEMO_PLANS (the busy one,
+ * newest, with automatic download; the empty one, whose precheck failed) among generated ones.
+ */
+export const DEMO_BACKUP_PLANS: Record<string, RawTask[]> = {
+  'cn-hangzhou': [
+    {
+      BackupGatewayId: 0,
+      BackupMethod: 'logical',
+      BackupObjects: '[{"DBName":"shop"}]',
+      BackupPeriod: 'Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday',
+      BackupPlanCreateTime: Date.UTC(2026, 5, 1, 9, 30, 0),
+      BackupPlanId: 'dbs1demoplan01',
+      BackupPlanName: 'shop production',
+      BackupPlanStatus: 'running',
+      BackupRetentionPeriod: 730,
+      BackupSetDownloadDir: '/data/dbs-download/dbs1demoplan01',
+      BackupSetDownloadFullDataFormat: 'csv',
+      BackupSetDownloadGatewayId: '2305843009213693953',
+      BackupSetDownloadIncrementDataFormat: 'binlog',
+      BackupSetDownloadTargetType: 'agent',
+      BackupStartTime: '02:00',
+      BackupStorageType: '',
+      BeginTimestampForRestore: Date.UTC(2026, 5, 2, 2, 0, 0),
+      DatabaseType: 'MySQL',
+      EnableBackupLog: true,
+      EndTimestampForRestore: Date.UTC(2026, 10, 28, 5, 55, 0),
+      ErrMessage: '',
+      InstanceClass: 'medium',
+      OSSBucketName: 'dbs-backup-shop-prod',
+      OSSBucketRegion: 'cn-hangzhou',
+      OpenBackupSetAutoDownload: true,
+      ResourceGroupId: 'rg-acfmdemo0001',
+      SourceEndpointDatabaseName: 'shop',
+      SourceEndpointInstanceID: 'rm-bp1demo0shop0prod',
+      SourceEndpointInstanceType: 'rds',
+      SourceEndpointIpPort: '10.20.30.40:3306',
+      SourceEndpointRegion: 'cn-hangzhou',
+      SourceEndpointUserName: 'dbs_backup',
+    },
+    {
+      BackupGatewayId: 0,
+      BackupMethod: 'logical',
+      BackupPlanCreateTime: Date.UTC(2026, 2, 10, 14, 0, 0),
+      BackupPlanId: 'dbs1emptyplan0',
+      BackupPlanName: 'reporting replica',
+      BackupPlanStatus: 'init',
+      BackupRetentionPeriod: 30,
+      BackupStorageType: 'system',
+      BeginTimestampForRestore: 0,
+      DatabaseType: 'PostgreSQL',
+      EndTimestampForRestore: 0,
+      ErrMessage: 'precheck failed: the account backup_ro lacks the REPLICATION privilege on the source database',
+      InstanceClass: 'small',
+      OSSBucketName: '',
+      OpenBackupSetAutoDownload: false,
+      SourceEndpointInstanceID: 'pgm-bp1demo0report',
+      SourceEndpointInstanceType: 'rds',
+      SourceEndpointIpPort: '10.20.30.41:5432',
+      SourceEndpointRegion: 'cn-hangzhou',
+      SourceEndpointUserName: 'backup_ro',
+    },
+    ...makePlans({ region: 'cn-hangzhou', count: 10, seed: 20261203 }),
+  ],
+  'ap-southeast-1': makePlans({ region: 'ap-southeast-1', count: 3, seed: 20261203 }),
 };

@@ -41,6 +41,8 @@ export interface Fault {
   code?: string;
   /** Overrides the error message. */
   message?: string;
+  /** Only requests for this action; default: any. */
+  action?: string;
 }
 
 export interface SimulatorOptions {
@@ -52,6 +54,8 @@ export interface SimulatorOptions {
   credentials?: SimCredential[];
   /** Tasks per BackupPlanId, in the order served. Default: no plans. */
   plans?: Record<string, RawTask[]>;
+  /** The backup plans DescribeBackupPlanList serves, per DBS region, in the order served. Default: none. */
+  backupPlans?: Record<string, RawTask[]>;
   /** Added before every answer. Default 0. */
   latencyMs?: number;
   /** Default 'wrapped'. */
@@ -82,6 +86,8 @@ export interface Simulator {
   /** Every request received, rejected ones included, in arrival order. */
   readonly requests: RecordedRequest[];
   setPlan(planId: string, tasks: RawTask[]): void;
+  /** Replaces the backup plans of one region. */
+  setBackupPlans(region: string, plans: RawTask[]): void;
   addFault(fault: Fault): void;
   clearFaults(): void;
   setLatency(ms: number): void;
@@ -95,17 +101,20 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-const ACTION = 'DescribeBackupSetDownloadTaskList';
+const TASK_ACTION = 'DescribeBackupSetDownloadTaskList';
+const PLAN_ACTION = 'DescribeBackupPlanList';
+const ACTIONS = new Set([TASK_ACTION, PLAN_ACTION]);
 const API_VERSION = '2019-03-06';
 const ALGORITHM = 'ACS3-HMAC-SHA256';
 const PAGE_SIZES = new Set([30, 50, 100]);
 const DEFAULT_PAGE_SIZE = 30;
+const MAX_PLAN_PAGE_SIZE = 100;
 const DEFAULT_MAX_CLOCK_SKEW_MS = 15 * 60_000;
 // The operation takes no body; anything large is a client bug, not something to buffer.
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 // int64 fields: written as bare integer literals, as the Java service does, even past 2^53.
-const INT64_FIELDS = new Set(['BackupGatewayId']);
+const INT64_FIELDS = new Set(['BackupGatewayId', 'BackupSetDownloadGatewayId']);
 const INTEGER_LITERAL = /^-?(?:0|[1-9]\d*)$/;
 const ISO_8601_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
@@ -376,7 +385,7 @@ function authenticate(call: IncomingCall, policy: AuthPolicy, exchange: Exchange
   }
 
   const action = singleHeader(call, 'x-acs-action');
-  if (action !== ACTION) {
+  if (action === undefined || !ACTIONS.has(action)) {
     return gatewayError(exchange, 404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
   }
   if (singleHeader(call, 'x-acs-version') !== API_VERSION) {
@@ -389,6 +398,7 @@ function authenticate(call: IncomingCall, policy: AuthPolicy, exchange: Exchange
 function describeTasks(
   query: Record<string, string>,
   plans: ReadonlyMap<string, RawTask[]>,
+  backupPlans: ReadonlyMap<string, RawTask[]>,
   itemsShape: ItemsShape,
   exchange: Exchange,
 ): Reply {
@@ -406,7 +416,9 @@ function describeTasks(
   const pageNum = parsePageNum(param('PageNum'));
   if (pageNum === undefined) return invalidParameter(exchange, 'PageNum');
 
-  const plan = planId === undefined ? undefined : plans.get(planId);
+  // A plan that DescribeBackupPlanList lists but that has no download tasks answers an empty list.
+  const listed = (id: string): boolean => [...backupPlans.values()].some((list) => list.some((p) => p.BackupPlanId === id));
+  const plan = planId === undefined ? undefined : plans.get(planId) ?? (listed(planId) ? [] : undefined);
   if (planId !== undefined && plan === undefined) return invalidParameter(exchange, 'BackupPlanId');
 
   let tasks: RawTask[];
@@ -426,17 +438,63 @@ function describeTasks(
     HttpStatusCode: 200,
     TotalElements: tasks.length,
     TotalPages: Math.ceil(tasks.length / pageSize),
-    Items: shapeItems(page, itemsShape),
+    Items: shapeItems(page, itemsShape, 'BackupSetDownloadTaskDetail'),
+    Success: true,
+  }, undefined);
+}
+
+/**
+ * DescribeBackupPlanList: every parameter is an optional filter (BackupPlanId takes several ids joined
+ * by commas), Region picks the region's plans, and paging is zero-based as for tasks.
+ */
+function describePlans(
+  query: Record<string, string>,
+  backupPlans: ReadonlyMap<string, RawTask[]>,
+  itemsShape: ItemsShape,
+  exchange: Exchange,
+): Reply {
+  const param = (name: string): string | undefined => (query[name] === '' ? undefined : query[name]);
+  const rawPageSize = param('PageSize');
+  const pageSize = rawPageSize === undefined ? DEFAULT_PAGE_SIZE : Number(rawPageSize);
+  if (rawPageSize !== undefined && !(/^\d+$/.test(rawPageSize) && pageSize >= 1 && pageSize <= MAX_PLAN_PAGE_SIZE)) {
+    return invalidParameter(exchange, 'PageSize');
+  }
+  const pageNum = parsePageNum(param('PageNum'));
+  if (pageNum === undefined) return invalidParameter(exchange, 'PageNum');
+
+  const region = param('Region');
+  const ids = param('BackupPlanId')?.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const name = param('BackupPlanName');
+  const status = param('BackupPlanStatus');
+  const group = param('ResourceGroupId');
+  const pool = region === undefined ? [...backupPlans.values()].flat() : backupPlans.get(region) ?? [];
+  const plans = pool.filter(
+    (plan) =>
+      (ids === undefined || ids.includes(String(plan.BackupPlanId))) &&
+      (name === undefined || plan.BackupPlanName === name) &&
+      (status === undefined || plan.BackupPlanStatus === status) &&
+      (group === undefined || plan.ResourceGroupId === group),
+  );
+
+  const start = pageNum * pageSize;
+  return jsonReply(200, {
+    RequestId: exchange.requestId,
+    PageSize: pageSize,
+    PageNum: pageNum,
+    HttpStatusCode: 200,
+    TotalElements: plans.length,
+    TotalPages: Math.ceil(plans.length / pageSize),
+    Items: shapeItems(plans.slice(start, start + pageSize), itemsShape, 'BackupPlanDetail'),
     Success: true,
   }, undefined);
 }
 
 /** An empty page is "", not an empty list; otherwise the shape the simulator is set to. */
-function shapeItems(page: RawTask[], shape: ItemsShape): unknown {
+function shapeItems(page: RawTask[], shape: ItemsShape, detailKey: string): unknown {
   if (page.length === 0) return '';
   if (shape === 'array') return page;
-  if (shape === 'single-object' && page.length === 1) return { BackupSetDownloadTaskDetail: page[0] };
-  return { BackupSetDownloadTaskDetail: page };
+  if (shape === 'single-object' && page.length === 1) return { [detailKey]: page[0] };
+  return { [detailKey]: page };
 }
 
 const FAULT_STATUS: Record<FaultKind, number> = {
@@ -460,7 +518,7 @@ function gatewayErrorPage(status: number): string {
     + '<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n';
 }
 
-function faultOutcome(fault: Fault, exchange: Exchange, businessAnswer: () => Reply): Outcome {
+function faultOutcome(fault: Fault, exchange: Exchange, action: string, businessAnswer: () => Reply): Outcome {
   const status = fault.status ?? FAULT_STATUS[fault.kind];
   const reply = (r: Reply): Outcome => ({ type: 'reply', reply: r });
   switch (fault.kind) {
@@ -477,7 +535,7 @@ function faultOutcome(fault: Fault, exchange: Exchange, businessAnswer: () => Re
       return reply(gatewayError(exchange, status, fault.code ?? 'Forbidden.RAM',
         fault.message ?? 'User not authorized to operate on the specified resource, or this API doesn\'t support RAM.', {
           AccessDeniedDetail: {
-            AuthAction: `dbs:${ACTION}`,
+            AuthAction: `dbs:${action}`,
             NoPermissionType: 'ImplicitDeny',
             PolicyType: 'AccountLevelIdentityBasedPolicy',
             AuthPrincipalType: 'SubUser',
@@ -533,7 +591,7 @@ interface QueuedFault {
   remaining: number | undefined;
 }
 
-/** Starts a local stand-in for the DBS endpoint, serving DescribeBackupSetDownloadTaskList only. */
+/** Starts a local stand-in for the DBS endpoint, serving DescribeBackupSetDownloadTaskList and DescribeBackupPlanList. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
   const maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
@@ -541,6 +599,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const c of options.credentials ?? [TEST_CREDENTIALS]) credentials.set(c.accessKeyId, { ...c });
   const plans = new Map<string, RawTask[]>();
   for (const [planId, tasks] of Object.entries(options.plans ?? {})) plans.set(planId, [...tasks]);
+  const backupPlans = new Map<string, RawTask[]>();
+  for (const [region, list] of Object.entries(options.backupPlans ?? {})) backupPlans.set(region, [...list]);
   const nonces = new NonceLedger(2 * maxClockSkewMs);
   const faults: QueuedFault[] = [];
   const requests: RecordedRequest[] = [];
@@ -562,8 +622,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     pendingDelays.add(finish);
   });
 
-  const takeFault = (pageNum: number | undefined): Fault | undefined => {
-    const index = faults.findIndex((q) => q.fault.pageNum === undefined || q.fault.pageNum === pageNum);
+  const takeFault = (pageNum: number | undefined, action: string | undefined): Fault | undefined => {
+    const index = faults.findIndex(
+      (q) => (q.fault.pageNum === undefined || q.fault.pageNum === pageNum) && (q.fault.action === undefined || q.fault.action === action),
+    );
     const queued = faults[index];
     if (!queued) return undefined;
     if (queued.remaining !== undefined && --queued.remaining <= 0) faults.splice(index, 1);
@@ -648,10 +710,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     } else {
       const call: IncomingCall = { method: req.method, queryPairs, headers: req.headersDistinct, body };
       const rejection = authenticate(call, { credentials, nonces, maxClockSkewMs, nowMs: receivedAt }, exchange);
-      const fault = rejection ? undefined : takeFault(record.pageNum);
-      const businessAnswer = (): Reply => describeTasks(query, plans, itemsShape, exchange);
+      const fault = rejection ? undefined : takeFault(record.pageNum, record.action);
+      const businessAnswer = (): Reply =>
+        record.action === PLAN_ACTION ? describePlans(query, backupPlans, itemsShape, exchange) : describeTasks(query, plans, backupPlans, itemsShape, exchange);
       if (rejection) outcome = { type: 'reply', reply: rejection };
-      else if (fault) outcome = faultOutcome(fault, exchange, businessAnswer);
+      else if (fault) outcome = faultOutcome(fault, exchange, record.action ?? TASK_ACTION, businessAnswer);
       else outcome = { type: 'reply', reply: businessAnswer() };
     }
 
@@ -689,6 +752,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests,
     setPlan(planId, tasks) {
       plans.set(planId, [...tasks]);
+    },
+    setBackupPlans(region, list) {
+      backupPlans.set(region, [...list]);
     },
     addFault(fault) {
       if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) {

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { DbsClient, PageResult, RetryNotice } from './dbs/client.js';
 import { resolveEndpoint } from './dbs/endpoint.js';
 import { DbsError } from './dbs/errors.js';
+import { readPages, type PageInfo } from './paging.js';
 import { TaskDigest, type DownloadTask, type SortBy, type State, type Summary, type TimeWindow } from './tasks.js';
 
 export interface ListInput {
@@ -22,15 +23,7 @@ export interface ListInput {
   clientToken?: string | undefined;
 }
 
-export interface PageInfo {
-  pageNum: number;
-  pageSize: number;
-  pagesFetched: number;
-  totalPages: number | null;
-  totalElements: number | null;
-  hasMore: boolean;
-  nextPageNum: number | null;
-}
+export type { PageInfo } from './paging.js';
 
 export interface ListResult {
   request: { regionId: string; endpoint: string; requestIds: string[] };
@@ -51,28 +44,6 @@ export interface ListDeps {
   onRetry?: ((notice: RetryNotice, pageNum: number) => void) | undefined;
 }
 
-/** What is kept of a page once its tasks are in the digest. */
-interface PageFacts {
-  requestId: string | null;
-  totalPages: number | null;
-  totalElements: number | null;
-  itemCount: number;
-}
-
-const factsOf = (page: PageResult): PageFacts => ({
-  requestId: page.requestId,
-  totalPages: page.totalPages,
-  totalElements: page.totalElements,
-  itemCount: page.items.length,
-});
-
-function lastPageOf(page: PageFacts, pageSize: number, pageNum: number): number {
-  if (page.totalPages !== null) return page.totalPages - 1;
-  if (page.totalElements !== null) return Math.ceil(page.totalElements / pageSize) - 1;
-  // No totals at all: a full page suggests one more.
-  return page.itemCount >= pageSize ? pageNum + 1 : pageNum;
-}
-
 export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promise<ListResult> {
   const { client, config, signal } = deps;
   const regionId = input.regionId || config.regionId;
@@ -85,105 +56,37 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
   const fetchPage = (pageNum: number, clientToken?: string): Promise<PageResult> =>
     client.describePage(endpoint, { ...base, pageNum, clientToken }, { signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) });
 
-  // Pages are folded into the digest in page order as soon as every page before them is in, so a
-  // page's raw tasks are dropped while later pages are still on their way.
   const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
-  const folded: PageFacts[] = [];
-  const arrived = new Map<number, PageResult>();
-  let nextPage = input.pageNum;
-  const arrive = (pageNum: number, page: PageResult): void => {
-    arrived.set(pageNum, page);
-    for (let next = arrived.get(nextPage); next !== undefined; next = arrived.get(nextPage)) {
-      arrived.delete(nextPage);
-      digest.add(next.items);
-      folded.push(factsOf(next));
-      nextPage += 1;
-    }
-  };
-
-  // ClientToken makes one request idempotent: it goes with the first page only.
-  arrive(input.pageNum, await fetchPage(input.pageNum, input.clientToken || undefined).catch((error: unknown) => {
-    throw planNotFound(error, input, regionId, endpoint.host);
-  }));
-  const first = folded[0]!;
-  // Pages beyond the first are planned from the totals it gave; a later page that reports more
-  // (tasks were added while reading) extends the plan, within maxPages.
-  const cap = input.allPages ? input.pageNum + input.maxPages - 1 : input.pageNum;
-  let lastPage = lastPageOf(first, input.pageSize, input.pageNum);
-  const queue: number[] = [];
-  let queued = input.pageNum;
-  const planMore = (): void => {
-    for (const end = Math.min(lastPage, cap); queued < end; ) queue.push((queued += 1));
-  };
-  const planned = (): number => Math.max(1, Math.min(lastPage, cap) - input.pageNum + 1);
-  planMore();
-  let done = 1;
-  deps.onProgress?.(done, planned(), `page ${input.pageNum} fetched`);
-
-  const take = async (p: number): Promise<void> => {
-    const page = await fetchPage(p);
-    lastPage = Math.max(lastPage, lastPageOf(factsOf(page), input.pageSize, p));
-    arrive(p, page);
-    planMore();
-    done += 1;
-    deps.onProgress?.(done, planned(), `page ${p} fetched`);
-  };
-  const failures: { pageNum: number; error: DbsError }[] = [];
-  const worker = async (): Promise<void> => {
-    for (let p = queue.shift(); p !== undefined && failures.length === 0; p = queue.shift()) {
-      try {
-        await take(p);
-      } catch (error) {
-        if (!(error instanceof DbsError) || error.code === 'Cancelled') throw error;
-        // No new pages after a failure: the result is a contiguous run of pages.
-        failures.push({ pageNum: p, error });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(config.concurrency, queue.length) }, worker));
-  // Pages that came in after a failed one are past the gap: the result stops at the gap.
-  arrived.clear();
-
-  const latest = folded[folded.length - 1]!;
-  const hasMore = nextPage <= lastPageOf(latest, input.pageSize, nextPage - 1);
-
-  const warnings: string[] = [];
-  const failed = failures.find((f) => f.pageNum === nextPage);
-  if (failed !== undefined) {
-    const { error } = failed;
-    const attempts = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-    warnings.push(`page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${input.pageNum} to ${nextPage - 1} only`);
-  }
-  const totals = new Set(folded.map((p) => p.totalElements).filter((t) => t !== null));
-  if (totals.size > 1) {
-    warnings.push(`the task list changed while it was read (totals ${[...totals].join(' -> ')}): duplicates were removed, a task may have been missed`);
-  }
+  const { page, requestIds, warnings } = await readPages({
+    pageNum: input.pageNum,
+    pageSize: input.pageSize,
+    allPages: input.allPages,
+    maxPages: input.maxPages,
+    concurrency: config.concurrency,
+    noun: 'task',
+    // ClientToken makes one request idempotent: it goes with the first page only.
+    fetchPage: (pageNum) =>
+      pageNum === input.pageNum
+        ? fetchPage(pageNum, input.clientToken || undefined).catch((error: unknown) => {
+            throw planNotFound(error, input, regionId, endpoint.host);
+          })
+        : fetchPage(pageNum),
+    fold: (items) => digest.add(items),
+    onProgress: deps.onProgress,
+  });
 
   const { counts, tasks } = digest.result();
-  const totalElements = latest.totalElements ?? first.totalElements;
   const summary: Summary = {
     ...counts,
-    coverage: { complete: input.pageNum === 0 && !hasMore, tasksRead: counts.fetched, totalElements },
+    coverage: { complete: input.pageNum === 0 && !page.hasMore, tasksRead: counts.fetched, totalElements: page.totalElements },
   };
   return {
-    request: {
-      regionId,
-      endpoint: endpoint.host,
-      requestIds: folded.map((p) => p.requestId).filter((id): id is string => id !== null),
-    },
-    page: {
-      pageNum: input.pageNum,
-      pageSize: input.pageSize,
-      pagesFetched: folded.length,
-      totalPages: latest.totalPages ?? first.totalPages,
-      totalElements,
-      hasMore,
-      nextPageNum: hasMore ? nextPage : null,
-    },
+    request: { regionId, endpoint: endpoint.host, requestIds },
+    page,
     summary,
     tasks,
     warnings,
-    nextArguments: hasMore ? nextArgumentsOf(input, nextPage) : null,
+    nextArguments: page.nextPageNum !== null ? nextArgumentsOf(input, page.nextPageNum) : null,
   };
 }
 
@@ -194,7 +97,7 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
 function planNotFound(error: unknown, input: ListInput, regionId: string, host: string): unknown {
   if (!(error instanceof DbsError) || !input.backupPlanId) return error;
   if (error.code !== 'Param.NotFound' && !/BackupPlanId/i.test(error.code)) return error;
-  const message = `backup plan ${input.backupPlanId} was not found in region ${regionId} (endpoint ${host}): ${error.message}`;
+  const message = `backup plan ${input.backupPlanId} was not found in region ${regionId} (endpoint ${host}; list_backup_plans lists the plans of a region): ${error.message}`;
   const wrapped = new DbsError(error.code, message, { httpStatus: error.httpStatus, requestId: error.requestId, retryable: false, authAction: error.authAction });
   wrapped.attempts = error.attempts;
   return wrapped;

@@ -12,7 +12,8 @@ export function createServer(context: ToolContext): McpServer {
     {
       capabilities: { logging: {} },
       instructions:
-        'Answers questions about Alibaba Cloud DBS backup set download tasks (status, failures, sizes, timing) through list_backup_set_download_tasks.',
+        'Answers questions about Alibaba Cloud DBS backups: list_backup_plans discovers the backup plans of a region (status, database, precheck errors) ' +
+        'and gives their ids; list_backup_set_download_tasks then answers about a plan\'s backup set download tasks (status, failures, sizes, timing).',
     },
   );
   registerTools(server, context);

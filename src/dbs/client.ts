@@ -22,6 +22,7 @@ import type { Endpoint } from './endpoint.js';
 export type { CredentialSource, Credentials } from './credentials.js';
 
 export const DOWNLOAD_TASK_ACTION = 'DescribeBackupSetDownloadTaskList';
+export const BACKUP_PLAN_ACTION = 'DescribeBackupPlanList';
 export const API_VERSION = '2019-03-06';
 const EMPTY_BODY_SHA256 = createHash('sha256').update('').digest('hex');
 // Far above any real page: a larger answer is not DBS speaking.
@@ -34,6 +35,18 @@ export interface PageRequest {
   /** Zero-based. */
   pageNum: number;
   clientToken?: string | undefined;
+}
+
+export interface PlanPageRequest {
+  /** One plan id, or several joined by commas. */
+  backupPlanId?: string | undefined;
+  backupPlanName?: string | undefined;
+  backupPlanStatus?: string | undefined;
+  /** The DBS region of the plans. */
+  region: string;
+  pageSize: number;
+  /** Zero-based. */
+  pageNum: number;
 }
 
 export interface PageResult extends RawPage {
@@ -56,6 +69,8 @@ export interface CallOptions {
 export interface DbsClient {
   /** One page of DescribeBackupSetDownloadTaskList. */
   describePage(endpoint: Endpoint, request: PageRequest, options?: CallOptions): Promise<PageResult>;
+  /** One page of DescribeBackupPlanList. */
+  describePlanPage(endpoint: Endpoint, request: PlanPageRequest, options?: CallOptions): Promise<PageResult>;
   /** Loads what the first call would otherwise load (the credentials SDK), so that call is not the slow one. */
   warmUp?(): Promise<void>;
   /** True while new requests would be refused as Busy (the queue of waiting requests is full). */
@@ -132,6 +147,19 @@ function downloadTaskQuery(request: PageRequest): Record<string, string> {
   if (request.backupPlanId) query.BackupPlanId = request.backupPlanId;
   if (request.backupSetDownloadTaskId) query.BackupSetDownloadTaskId = request.backupSetDownloadTaskId;
   if (request.clientToken) query.ClientToken = request.clientToken;
+  return query;
+}
+
+/** DescribeBackupPlanList's parameters, empty ones left out for the same reason. */
+function backupPlanQuery(request: PlanPageRequest): Record<string, string> {
+  const query: Record<string, string> = {
+    Region: request.region,
+    PageSize: String(request.pageSize),
+    PageNum: String(request.pageNum),
+  };
+  if (request.backupPlanId) query.BackupPlanId = request.backupPlanId;
+  if (request.backupPlanName) query.BackupPlanName = request.backupPlanName;
+  if (request.backupPlanStatus) query.BackupPlanStatus = request.backupPlanStatus;
   return query;
 }
 
@@ -302,6 +330,10 @@ export function createDbsClient(options: ClientOptions): DbsClient {
     async describePage(endpoint, request, callOptions) {
       const answer = await call(endpoint, DOWNLOAD_TASK_ACTION, downloadTaskQuery(request), callOptions);
       return { ...pageOf(answer, 'BackupSetDownloadTaskDetail', 'BackupSetDownloadTaskId', request.pageSize), attempts: answer.attempts };
+    },
+    async describePlanPage(endpoint, request, callOptions) {
+      const answer = await call(endpoint, BACKUP_PLAN_ACTION, backupPlanQuery(request), callOptions);
+      return { ...pageOf(answer, 'BackupPlanDetail', 'BackupPlanId', request.pageSize), attempts: answer.attempts };
     },
     busy: () => limiter.full(),
     load: () => limiter.load(),

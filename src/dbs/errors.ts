@@ -83,8 +83,9 @@ export function nextStep(error: DbsError): string {
   if (code === 'Cancelled') return 'The call was cancelled; call again if the answer is still needed.';
   if (code === 'Busy') return 'This server has too many calls waiting for the DBS endpoint: call again in a few seconds, or make fewer calls at once.';
   if (code.startsWith('Forbidden') || code === 'NoPermission' || error.httpStatus === 403) {
-    const action = error.authAction ?? 'dbs:DescribeBackupSetDownloadTaskList';
-    return `Grant the RAM identity the action ${action} (for example with a RAM policy), then call again.`;
+    // Without the denied action named, name both the tools need: one policy then covers either call.
+    const action = error.authAction ? `the action ${error.authAction}` : 'the actions dbs:DescribeBackupPlanList and dbs:DescribeBackupSetDownloadTaskList';
+    return `Grant the RAM identity ${action} (for example with a RAM policy), then call again.`;
   }
   if (code.startsWith('InvalidAccessKeyId')) {
     return 'The AccessKey ID is unknown or disabled: check ALIBABA_CLOUD_ACCESS_KEY_ID (or the credentials profile) and call again.';

@@ -198,7 +198,7 @@ describe('the MCP bundle', () => {
     const client = await connect(launch.command, launch.args, launch.env, unpacked);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual([TOOL]);
+      expect(tools.map((t) => t.name)).toEqual([TOOL, 'list_backup_plans']);
       const before = sim.requests.length;
       const s = await callDemoPlan(client);
       expect(s.request.endpoint).toBe(sim.endpoint);
@@ -246,7 +246,7 @@ describe('the npm package', () => {
     const client = await connect(bin, [], simulatorEnv(sim), app);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual([TOOL]);
+      expect(tools.map((t) => t.name)).toEqual([TOOL, 'list_backup_plans']);
       const s = await callDemoPlan(client);
       expect(s.summary.fetched).toBe(45);
       expect(s.summary.matched).toBeGreaterThan(0);
@@ -260,7 +260,7 @@ describe('the npm package', () => {
     try {
       expect(client.getServerVersion()).toMatchObject({ name: pkg.name, version: pkg.version });
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual([TOOL]);
+      expect(tools.map((t) => t.name)).toEqual([TOOL, 'list_backup_plans']);
     } finally {
       await client.close();
     }

@@ -28,7 +28,7 @@ afterAll(async () => {
 describe('the built server over stdio against the simulator', () => {
   it('lists the tool with its input and output schemas', async () => {
     const { tools } = await session.client.listTools();
-    expect(tools).toHaveLength(1);
+    expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans']);
     expect(tools[0]!.name).toBe('list_backup_set_download_tasks');
     expect(tools[0]!.outputSchema?.type).toBe('object');
     expect(tools[0]!.annotations?.readOnlyHint).toBe(true);
@@ -95,7 +95,7 @@ describe('the built server over stdio against the simulator', () => {
     const result = await session.callTool({ backupPlanId: 'dbs1nosuchplan' });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(
-      /^Param\.NotFound: backup plan dbs1nosuchplan was not found in region cn-hangzhou \(endpoint 127\.0\.0\.1:\d+\): The specified parameter BackupPlanId value is not valid\.\nHTTP 400, request id [0-9A-F-]+\nNext: /,
+      /^Param\.NotFound: backup plan dbs1nosuchplan was not found in region cn-hangzhou \(endpoint 127\.0\.0\.1:\d+; list_backup_plans lists the plans of a region\): The specified parameter BackupPlanId value is not valid\.\nHTTP 400, request id [0-9A-F-]+\nNext: /,
     );
   });
 

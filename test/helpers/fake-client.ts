@@ -1,32 +1,65 @@
-import type { DbsClient, PageRequest, PageResult } from '../../src/dbs/client.js';
+import type { DbsClient, PageRequest, PageResult, PlanPageRequest } from '../../src/dbs/client.js';
 import { DbsError } from '../../src/dbs/errors.js';
 import type { RawTask } from '../../src/dbs/page.js';
 
-/** A DbsClient over an in-memory task list, paging as the API does; `fail` decides per page. */
-export function fakeClient(
-  tasks: RawTask[],
-  options: { fail?: (request: PageRequest) => DbsError | undefined; totalOverride?: (pageNum: number) => number } = {},
-): DbsClient & { requests: PageRequest[] } {
+interface FakeOptions {
+  /** Decides per task page: an error to throw, or undefined to answer. */
+  fail?: (request: PageRequest) => DbsError | undefined;
+  totalOverride?: (pageNum: number) => number;
+  /** Raw plans DescribeBackupPlanList serves, filtered and paged as the API does. */
+  plans?: RawTask[];
+  /** Decides per plan page, as `fail` does for task pages. */
+  failPlans?: (request: PlanPageRequest) => DbsError | undefined;
+}
+
+/** A network's worth of waiting: a tick, then Cancelled if the call was aborted meanwhile. */
+async function roundTrip(signal: AbortSignal | undefined): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  if (signal?.aborted) throw new DbsError('Cancelled', 'cancelled');
+}
+
+/** One page of `items`, as the API pages them (zero-based). */
+function pageOf(items: RawTask[], pageNum: number, pageSize: number, total = items.length): PageResult {
+  const start = pageNum * pageSize;
+  return {
+    requestId: `REQ-${pageNum}`,
+    pageNum,
+    pageSize,
+    totalElements: total,
+    totalPages: Math.ceil(total / pageSize),
+    items: items.slice(start, start + pageSize),
+    attempts: 1,
+  };
+}
+
+/** A DbsClient over in-memory tasks and plans, paging as the API does; `fail` and `failPlans` decide per page. */
+export function fakeClient(tasks: RawTask[], options: FakeOptions = {}): DbsClient & { requests: PageRequest[]; planRequests: PlanPageRequest[] } {
   const requests: PageRequest[] = [];
+  const planRequests: PlanPageRequest[] = [];
   return {
     requests,
+    planRequests,
     async describePage(_endpoint, request, callOptions): Promise<PageResult> {
       requests.push(request);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      if (callOptions?.signal?.aborted) throw new DbsError('Cancelled', 'cancelled');
+      await roundTrip(callOptions?.signal);
       const error = options.fail?.(request);
       if (error) throw error;
-      const total = options.totalOverride?.(request.pageNum) ?? tasks.length;
-      const start = request.pageNum * request.pageSize;
-      return {
-        requestId: `REQ-${request.pageNum}`,
-        pageNum: request.pageNum,
-        pageSize: request.pageSize,
-        totalElements: total,
-        totalPages: Math.ceil(total / request.pageSize),
-        items: tasks.slice(start, start + request.pageSize),
-        attempts: 1,
-      };
+      const total = options.totalOverride?.(request.pageNum);
+      return pageOf(tasks, request.pageNum, request.pageSize, total);
+    },
+    async describePlanPage(_endpoint, request, callOptions): Promise<PageResult> {
+      planRequests.push(request);
+      await roundTrip(callOptions?.signal);
+      const error = options.failPlans?.(request);
+      if (error) throw error;
+      const ids = request.backupPlanId?.split(',');
+      const plans = (options.plans ?? []).filter(
+        (p) =>
+          (ids === undefined || ids.includes(String(p.BackupPlanId))) &&
+          (request.backupPlanName === undefined || p.BackupPlanName === request.backupPlanName) &&
+          (request.backupPlanStatus === undefined || p.BackupPlanStatus === request.backupPlanStatus),
+      );
+      return pageOf(plans, request.pageNum, request.pageSize);
     },
   };
 }
@@ -42,4 +75,25 @@ export function rawTasks(count: number, statuses = ['finish', 'failed', 'running
     BackupSetDataFormat: 'SQL',
     ErrMessage: statuses[i % statuses.length] === 'failed' ? `error ${i}` : '',
   }));
+}
+
+/** Raw plans with ids p000.., created one hour apart (p000 oldest), statuses cycling. */
+export function rawPlans(count: number, statuses = ['running', 'init', 'stop', 'check_pass']): RawTask[] {
+  return Array.from({ length: count }, (_, i) => {
+    const status = statuses[i % statuses.length];
+    return {
+      BackupPlanId: `p${String(i).padStart(3, '0')}`,
+      BackupPlanName: `plan ${i}`,
+      BackupPlanStatus: status,
+      BackupPlanCreateTime: Date.UTC(2026, 10, 1) + i * 3_600_000,
+      DatabaseType: i % 3 === 0 ? 'PostgreSQL' : 'MySQL',
+      SourceEndpointInstanceType: 'rds',
+      SourceEndpointInstanceID: `rm-${i}`,
+      SourceEndpointRegion: 'cn-hangzhou',
+      SourceEndpointUserName: `user${i}`,
+      SourceEndpointIpPort: `10.0.0.${i % 250}:3306`,
+      OSSBucketName: `bucket-${i}`,
+      ErrMessage: status === 'init' ? `precheck failed ${i}` : '',
+    };
+  });
 }

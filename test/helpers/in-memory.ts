@@ -22,8 +22,8 @@ export async function setup(client: DbsClient, config: Config = TEST_CONFIG) {
   return {
     mcp,
     logLines,
-    async callTool(args: Record<string, unknown>): Promise<CallToolResult & { text: string }> {
-      const result = (await mcp.callTool({ name: 'list_backup_set_download_tasks', arguments: args })) as CallToolResult;
+    async callTool(args: Record<string, unknown>, name = 'list_backup_set_download_tasks'): Promise<CallToolResult & { text: string }> {
+      const result = (await mcp.callTool({ name, arguments: args })) as CallToolResult;
       const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
       return { ...result, text };
     },

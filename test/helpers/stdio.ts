@@ -21,7 +21,10 @@ export function simulatorEnv(sim: Simulator, extra: Record<string, string> = {})
 export interface StdioSession {
   client: Client;
   stderr: () => string;
-  callTool(args: Record<string, unknown>, options?: { onprogress?: (p: { progress: number; total?: number }) => void; signal?: AbortSignal; timeout?: number }): Promise<CallToolResult & { text: string }>;
+  callTool(
+    args: Record<string, unknown>,
+    options?: { onprogress?: (p: { progress: number; total?: number }) => void; signal?: AbortSignal; timeout?: number; name?: string },
+  ): Promise<CallToolResult & { text: string }>;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
     client,
     stderr: () => stderr,
     async callTool(args, options = {}) {
-      const result = (await client.callTool({ name: 'list_backup_set_download_tasks', arguments: args }, undefined, {
+      const result = (await client.callTool({ name: options.name ?? 'list_backup_set_download_tasks', arguments: args }, undefined, {
         onprogress: options.onprogress,
         signal: options.signal,
         timeout: options.timeout ?? 30_000,

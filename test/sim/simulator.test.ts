@@ -429,7 +429,7 @@ describe('the DBS simulator', () => {
       },
       {
         name: 'another action',
-        send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-action': 'DescribeBackupPlanList' } }),
+        send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-action': 'DeleteBackupPlan' } }),
         status: 404, code: 'InvalidAction.NotFound',
       },
       {

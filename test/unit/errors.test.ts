@@ -34,6 +34,12 @@ describe('formatError', () => {
     );
   });
 
+  it('names both read actions when a 403 does not say which one was denied', () => {
+    expect(nextStep(new DbsError('Forbidden', 'denied', { httpStatus: 403 }))).toBe(
+      'Grant the RAM identity the actions dbs:DescribeBackupPlanList and dbs:DescribeBackupSetDownloadTaskList (for example with a RAM policy), then call again.',
+    );
+  });
+
   it('mentions attempts when there were retries', () => {
     expect(formatError(new DbsError('Timeout', 'slow', { attempts: 3 }))).toMatch(/^Timeout: slow\nafter 3 attempts\nNext: .*DBS_MCP_TIMEOUT_MS/);
   });

@@ -139,7 +139,7 @@ describe('listDownloadTasks', () => {
     await expect(listDownloadTasks(input({ regionId: 'ap-southeast-1' }), { client: fakeClient([], { fail }), config })).rejects.toMatchObject({
       code: 'Param.NotFound',
       requestId: 'R1',
-      message: 'backup plan plan1 was not found in region ap-southeast-1 (endpoint dbs-api.ap-southeast-1.aliyuncs.com): The specified parameter BackupPlanId value is not valid.',
+      message: 'backup plan plan1 was not found in region ap-southeast-1 (endpoint dbs-api.ap-southeast-1.aliyuncs.com; list_backup_plans lists the plans of a region): The specified parameter BackupPlanId value is not valid.',
     });
   });
 
@@ -148,6 +148,7 @@ describe('listDownloadTasks', () => {
     let peak = 0;
     const base = fakeClient(rawTasks(600));
     const client = {
+      ...base,
       async describePage(...args: Parameters<typeof base.describePage>) {
         inFlight += 1;
         peak = Math.max(peak, inFlight);

@@ -1,0 +1,151 @@
+/** Reads a run of pages of a DBS list operation: the first, then the rest concurrently, folded in page order. */
+import type { PageResult } from './dbs/client.js';
+import type { RawTask } from './dbs/page.js';
+import { DbsError } from './dbs/errors.js';
+
+export interface PageInfo {
+  pageNum: number;
+  pageSize: number;
+  pagesFetched: number;
+  totalPages: number | null;
+  totalElements: number | null;
+  hasMore: boolean;
+  nextPageNum: number | null;
+}
+
+export interface PagingOptions {
+  /** Zero-based first page. */
+  pageNum: number;
+  pageSize: number;
+  /** False: the first page only. */
+  allPages: boolean;
+  maxPages: number;
+  concurrency: number;
+  /** What the items are called in warnings: "task", "plan". */
+  noun: string;
+  fetchPage: (pageNum: number) => Promise<PageResult>;
+  /** Called with each page's items in page order, never twice for a page. */
+  fold: (items: RawTask[]) => void;
+  onProgress?: ((done: number, total: number, message: string) => void) | undefined;
+}
+
+export interface PagesRead {
+  page: PageInfo;
+  requestIds: string[];
+  /** A failed page or a list that changed while read, in words; empty when all went to plan. */
+  warnings: string[];
+}
+
+/** What is kept of a page once its items are folded. */
+interface PageFacts {
+  requestId: string | null;
+  totalPages: number | null;
+  totalElements: number | null;
+  itemCount: number;
+}
+
+const factsOf = (page: PageResult): PageFacts => ({
+  requestId: page.requestId,
+  totalPages: page.totalPages,
+  totalElements: page.totalElements,
+  itemCount: page.items.length,
+});
+
+function lastPageOf(page: PageFacts, pageSize: number, pageNum: number): number {
+  if (page.totalPages !== null) return page.totalPages - 1;
+  if (page.totalElements !== null) return Math.ceil(page.totalElements / pageSize) - 1;
+  // No totals at all: a full page suggests one more.
+  return page.itemCount >= pageSize ? pageNum + 1 : pageNum;
+}
+
+/**
+ * Fails only when the first page fails (or the call is cancelled). A later page that fails after its
+ * retries ends the run there: the result covers the pages before it, with a warning and hasMore.
+ */
+export async function readPages(options: PagingOptions): Promise<PagesRead> {
+  const { pageNum: firstPage, pageSize, fetchPage } = options;
+  // Pages are folded in page order as soon as every page before them is in, so a page's raw items
+  // are dropped while later pages are still on their way.
+  const folded: PageFacts[] = [];
+  const arrived = new Map<number, PageResult>();
+  let nextPage = firstPage;
+  const arrive = (pageNum: number, page: PageResult): void => {
+    arrived.set(pageNum, page);
+    for (let next = arrived.get(nextPage); next !== undefined; next = arrived.get(nextPage)) {
+      arrived.delete(nextPage);
+      options.fold(next.items);
+      folded.push(factsOf(next));
+      nextPage += 1;
+    }
+  };
+
+  arrive(firstPage, await fetchPage(firstPage));
+  const first = folded[0]!;
+  // Pages beyond the first are planned from the totals it gave; a later page that reports more
+  // (items were added while reading) extends the plan, within maxPages.
+  const cap = options.allPages ? firstPage + options.maxPages - 1 : firstPage;
+  let lastPage = lastPageOf(first, pageSize, firstPage);
+  const queue: number[] = [];
+  let queued = firstPage;
+  const planMore = (): void => {
+    for (const end = Math.min(lastPage, cap); queued < end; ) queue.push((queued += 1));
+  };
+  const planned = (): number => Math.max(1, Math.min(lastPage, cap) - firstPage + 1);
+  planMore();
+  let done = 1;
+  options.onProgress?.(done, planned(), `page ${firstPage} fetched`);
+
+  const take = async (p: number): Promise<void> => {
+    const page = await fetchPage(p);
+    lastPage = Math.max(lastPage, lastPageOf(factsOf(page), pageSize, p));
+    arrive(p, page);
+    planMore();
+    done += 1;
+    options.onProgress?.(done, planned(), `page ${p} fetched`);
+  };
+  const failures: { pageNum: number; error: DbsError }[] = [];
+  const worker = async (): Promise<void> => {
+    for (let p = queue.shift(); p !== undefined && failures.length === 0; p = queue.shift()) {
+      try {
+        await take(p);
+      } catch (error) {
+        if (!(error instanceof DbsError) || error.code === 'Cancelled') throw error;
+        // No new pages after a failure: the result is a contiguous run of pages.
+        failures.push({ pageNum: p, error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, queue.length) }, worker));
+  // Pages that came in after a failed one are past the gap: the result stops at the gap.
+  arrived.clear();
+
+  const latest = folded[folded.length - 1]!;
+  const hasMore = nextPage <= lastPageOf(latest, pageSize, nextPage - 1);
+
+  const warnings: string[] = [];
+  const failed = failures.find((f) => f.pageNum === nextPage);
+  if (failed !== undefined) {
+    const { error } = failed;
+    const attempts = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+    warnings.push(`page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${firstPage} to ${nextPage - 1} only`);
+  }
+  const totals = new Set(folded.map((p) => p.totalElements).filter((t) => t !== null));
+  if (totals.size > 1) {
+    const noun = options.noun;
+    warnings.push(`the ${noun} list changed while it was read (totals ${[...totals].join(' -> ')}): duplicates were removed, a ${noun} may have been missed`);
+  }
+
+  return {
+    page: {
+      pageNum: firstPage,
+      pageSize,
+      pagesFetched: folded.length,
+      totalPages: latest.totalPages ?? first.totalPages,
+      totalElements: latest.totalElements ?? first.totalElements,
+      hasMore,
+      nextPageNum: hasMore ? nextPage : null,
+    },
+    requestIds: folded.map((p) => p.requestId).filter((id): id is string => id !== null),
+    warnings,
+  };
+}

@@ -1,0 +1,166 @@
+/** The text block of `list_backup_plans`: everything a model needs to answer from and to take the next step. */
+import type { PlanListInput, PlanListResult } from './plan-list.js';
+import { PLAN_STATUSES, PLAN_STATUS_MEANINGS, planStatusMeaning, type BackupPlan, type PlanDetails } from './plans.js';
+import { shortTime, TOOL_NAME as DOWNLOAD_TASK_TOOL } from './render.js';
+import { cell, clip } from './table.js';
+
+export const PLAN_TOOL_NAME = 'list_backup_plans';
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/** The filters of the call, in words, for the header. */
+function filterText(input: PlanListInput): string {
+  const parts: string[] = [];
+  if (input.backupPlanIds && input.backupPlanIds.length > 0) parts.push(`ids ${input.backupPlanIds.join(', ')}`);
+  if (input.backupPlanName) parts.push(`name "${input.backupPlanName}"`);
+  if (input.status) parts.push(`status ${input.status}`);
+  return parts.length > 0 ? ` matching ${parts.join(', ')}` : '';
+}
+
+function pagePosition(result: PlanListResult): string {
+  const { pageNum, pagesFetched, totalPages, pageSize } = result.page;
+  const range = pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
+  const of = totalPages === null ? '' : totalPages === 0 ? 'no pages, ' : `of pages 0-${totalPages - 1}, `;
+  return `${range} (${of}${pageSize} plans per page)`;
+}
+
+/** Said first and plainly when the counts cover only part of the list. */
+function coverageLine(result: PlanListResult): string | null {
+  const { page, summary, nextArguments } = result;
+  const total = page.totalElements;
+  if (nextArguments !== null) {
+    const of = total === null ? '' : ` of ${count(total)}`;
+    return `Partial: read ${plural(summary.fetched, 'plan')}${of}; the counts below cover only those. To read the rest call ${PLAN_TOOL_NAME} with ${JSON.stringify(nextArguments)}.`;
+  }
+  if (page.pageNum > 0) {
+    return `Partial: read from pageNum ${page.pageNum} on; plans on earlier pages are not counted (pageNum 0 starts at the beginning).`;
+  }
+  return null;
+}
+
+function statusCounts(byStatus: Record<string, number>): string {
+  const known = PLAN_STATUSES.filter((s) => byStatus[s] !== undefined).map((s) => `${s} ${byStatus[s]} (${PLAN_STATUS_MEANINGS[s]})`);
+  const others = Object.keys(byStatus)
+    .filter((s) => !(PLAN_STATUSES as readonly string[]).includes(s))
+    .map((s) => {
+      const meaning = planStatusMeaning(s);
+      return `${s} ${byStatus[s]} (${meaning ?? 'not a documented status'})`;
+    });
+  return [...known, ...others].join(', ');
+}
+
+function byCountDesc(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([key, n]) => `${key} ${n}`)
+    .join(', ');
+}
+
+function statusCell(plan: BackupPlan): string {
+  const status = cell(plan.status, 20);
+  return plan.statusMeaning === null || plan.statusMeaning === plan.status ? status : `${status} (${plan.statusMeaning})`;
+}
+
+function sourceCell(plan: BackupPlan): string {
+  const parts = [plan.sourceType, plan.sourceInstanceId, plan.sourceRegion].filter((p): p is string => p !== null);
+  return parts.length === 0 ? '-' : cell(parts.join(' '), 48);
+}
+
+function autoDownloadCell(plan: BackupPlan): string {
+  if (plan.autoDownload === null) return '-';
+  if (!plan.autoDownload) return 'no';
+  const formats = [plan.downloadFormats.full, plan.downloadFormats.incremental].filter((f) => f !== null);
+  const how = [plan.downloadTargetType, formats.length > 0 ? formats.join('/') : null].filter((p) => p !== null);
+  return how.length > 0 ? `yes (${cell(how.join(' '), 24)})` : 'yes';
+}
+
+function row(plan: BackupPlan): string {
+  return [
+    cell(plan.backupPlanId),
+    cell(plan.backupPlanName, 32),
+    statusCell(plan),
+    cell(plan.dbType, 16),
+    sourceCell(plan),
+    autoDownloadCell(plan),
+    shortTime(plan.createdAt),
+  ].join(' | ');
+}
+
+function detailText(details: PlanDetails): string | null {
+  const parts: string[] = [];
+  if (details.sourceUser !== null) parts.push(`user ${details.sourceUser}`);
+  if (details.sourceIpPort !== null) parts.push(`at ${details.sourceIpPort}`);
+  if (details.ossBucket !== null) parts.push(`OSS bucket ${details.ossBucket}${details.ossRegion === null ? '' : ` (${details.ossRegion})`}`);
+  if (details.crossAccountId !== null) parts.push(`cross-account ${details.crossAccountId}${details.crossRoleName === null ? '' : ` role ${details.crossRoleName}`}`);
+  return parts.length === 0 ? null : parts.join(', ');
+}
+
+function detailLines(result: PlanListResult): string[] {
+  const lines: string[] = [];
+  for (const plan of result.plans) {
+    const line = plan.details === undefined ? null : detailText(plan.details);
+    if (line !== null) lines.push(`- ${cell(plan.backupPlanId)}: ${clip(line, 240)}`);
+  }
+  if (lines.length === 0) return [];
+  // Only reached with includeEndpointDetails: the caller asked for these explicitly.
+  return ['Endpoint details (they describe the infrastructure behind each plan):', ...lines];
+}
+
+/** The line that hands a plan id to the download-task tool. */
+function nextStepLine(result: PlanListResult, input: PlanListInput): string {
+  const example = result.plans[0]?.backupPlanId ?? '<backupPlanId>';
+  const args: Record<string, unknown> = { backupPlanId: example };
+  if (input.regionId) args.regionId = input.regionId;
+  args.allPages = true;
+  return `Next: for a plan's backup set download tasks (which downloads failed, are running, their sizes), call ${DOWNLOAD_TASK_TOOL} with its backupPlanId, e.g. ${JSON.stringify(args)}.`;
+}
+
+function emptyText(result: PlanListResult, input: PlanListInput): string {
+  const region = result.request.regionId;
+  const { page } = result;
+  if (page.pageNum > 0 && (page.totalElements ?? 0) > 0) {
+    return `No backup plans on pageNum ${page.pageNum}: the list has ${plural(page.totalElements ?? 0, 'plan')}${page.totalPages === null ? '' : ` on pages 0-${page.totalPages - 1}`}.`;
+  }
+  const filters = filterText(input);
+  if (filters !== '') return `No backup plans${filters} in region ${region}. Call again without the filters to see every plan of the region.`;
+  return `No backup plans in region ${region}. A plan belongs to one region: if one was expected, call again with the regionId it was created in.`;
+}
+
+export function renderPlansText(result: PlanListResult, input: PlanListInput): string {
+  const { summary, page } = result;
+  const lines: string[] = [];
+  const coverage = coverageLine(result);
+  if (coverage !== null) lines.push(coverage);
+  const total = page.totalElements === null ? '' : `, ${count(page.totalElements)} in total`;
+  lines.push(`Backup plans in region ${result.request.regionId}${filterText(input)}: ${pagePosition(result)}${total}.`);
+  for (const warning of result.warnings) lines.push(`Warning: ${warning}`);
+  if (summary.fetched === 0) {
+    lines.push(emptyText(result, input));
+    return lines.join('\n');
+  }
+
+  lines.push(`Read ${plural(summary.fetched, 'plan')}, listed ${count(summary.listed)} (newest first, times UTC).`);
+  lines.push(`By status: ${statusCounts(summary.byStatus)}.`);
+  lines.push(`By database type: ${byCountDesc(summary.byDbType)}.`);
+  if (summary.attentionTotal > 0) {
+    const shown = summary.attentionTotal > summary.attention.length ? ` (newest ${summary.attention.length} shown, ${count(summary.attentionTotal - summary.attention.length)} more)` : '';
+    lines.push(`Need attention (not backing up: precheck failed, failed, locked or not configured): ${plural(summary.attentionTotal, 'plan')}${shown}`);
+    for (const plan of summary.attention) {
+      const meaning = planStatusMeaning(plan.status);
+      const status = meaning === null ? cell(plan.status, 20) : `${cell(plan.status, 20)}: ${meaning}`;
+      const error = plan.errorMessage === null ? 'no error message' : clip(plan.errorMessage, 400);
+      lines.push(`- ${cell(plan.backupPlanId)} ${cell(plan.backupPlanName, 32)} [${status}]: ${error}`);
+    }
+  } else {
+    lines.push('Need attention: none (no plan is in init, stop, locked or wait).');
+  }
+  lines.push('id | name | status | database | source | auto-download | created');
+  for (const plan of result.plans) lines.push(row(plan));
+  if (summary.fetched > summary.listed) lines.push(`(${count(summary.fetched - summary.listed)} more plans not listed: raise limit to see them)`);
+  const details = detailLines(result);
+  if (details.length > 0) lines.push(...details);
+  else if (!input.includeEndpointDetails) lines.push('Database user names, ip:port, OSS buckets and cross-account ids are left out; set includeEndpointDetails to see them.');
+  lines.push(nextStepLine(result, input));
+  return lines.join('\n');
+}
