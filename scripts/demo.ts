@@ -5,7 +5,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { fileURLToPath } from 'node:url';
-import { DEMO_BACKUP_PLANS, DEMO_PLANS, TEST_CREDENTIALS } from '../sim/fixtures.js';
+import { DEMO_BACKUP_PLANS, DEMO_PLANS, makeTasks, TEST_CREDENTIALS } from '../sim/fixtures.js';
 import { startSimulator } from '../sim/simulator.js';
 
 const serverPath = fileURLToPath(new URL('../index.js', import.meta.url));
@@ -58,6 +58,27 @@ try {
   if (initTask !== undefined) await list('Every field of one task that never started', { backupSetDownloadTaskId: initTask });
   await list('First page only, 30 tasks a page: the text says it covers part of the plan', { backupPlanId: planId, limit: 5 });
   await list('A plan with no download tasks', { backupPlanId: 'dbs1emptyplan0' });
+
+  // A download that finishes while the server watches it: the simulator moves it along a timeline.
+  const waitPlan = 'dbs1demowait01';
+  const [template] = makeTasks({ planId: waitPlan, count: 1, seed: 7 });
+  const taskId = 'dbstkdemowait1';
+  sim.setPlan(waitPlan, [{ ...template, BackupSetDownloadTaskId: taskId, BackupSetDownloadStatus: 'running', BackupSetDownloadFinishTime: 0, ErrMessage: '' }]);
+  sim.setTaskTimeline(taskId, [
+    { afterMs: 1500, set: { BackupSetDownloadStatus: 'Running' } },
+    { afterMs: 3000, set: { BackupSetDownloadStatus: 'finish', BackupSetDownloadFinishTime: Date.now() + 3000 } },
+  ]);
+  const waitArgs = { backupSetDownloadTaskId: taskId, backupPlanId: waitPlan, pollIntervalSeconds: 2, timeoutSeconds: 30 };
+  out();
+  out(`=== Tell me when download ${taskId} is ready`);
+  out(`tools/call wait_for_backup_set_download_task ${JSON.stringify(waitArgs)}`);
+  const waited = await client.callTool({ name: 'wait_for_backup_set_download_task', arguments: waitArgs }, undefined, {
+    onprogress: (p) => out(`progress ${p.progress.toFixed(1)}/${p.total}: ${p.message}`),
+  });
+  out('--- text the model reads:');
+  out((waited.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n'));
+  if ((waited.structuredContent as { outcome?: string } | undefined)?.outcome !== 'succeeded') process.exitCode = 1;
+
   const rejected = sim.requests.filter((r) => r.status !== 200);
   out();
   out(`Simulator saw ${sim.requests.length} request(s), ${rejected.length} rejected.`);

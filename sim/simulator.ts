@@ -45,6 +45,12 @@ export interface Fault {
   action?: string;
 }
 
+/** A step of a task's timeline: these fields are set on the task once `afterMs` have passed. */
+export interface TimelineStep {
+  afterMs: number;
+  set: RawTask;
+}
+
 export interface SimulatorOptions {
   /** Default '127.0.0.1'. */
   host?: string;
@@ -88,6 +94,11 @@ export interface Simulator {
   setPlan(planId: string, tasks: RawTask[]): void;
   /** Replaces the backup plans of one region. */
   setBackupPlans(region: string, plans: RawTask[]): void;
+  /**
+   * Moves a task (by BackupSetDownloadTaskId, in whichever plan holds it) along a timeline counted
+   * from this call: each request first applies the steps that are due.
+   */
+  setTaskTimeline(taskId: string, steps: TimelineStep[]): void;
   addFault(fault: Fault): void;
   clearFaults(): void;
   setLatency(ms: number): void;
@@ -602,6 +613,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const backupPlans = new Map<string, RawTask[]>();
   for (const [region, list] of Object.entries(options.backupPlans ?? {})) backupPlans.set(region, [...list]);
   const nonces = new NonceLedger(2 * maxClockSkewMs);
+  const timelines = new Map<string, { startMs: number; steps: TimelineStep[] }>();
   const faults: QueuedFault[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -621,6 +633,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const timer = setTimeout(finish, ms);
     pendingDelays.add(finish);
   });
+
+  /** Applies due timeline steps; tasks are replaced, not changed, as the caller may still hold them. */
+  const advanceTimelines = (nowMs: number): void => {
+    for (const [taskId, timeline] of timelines) {
+      const due = timeline.steps.filter((step) => timeline.startMs + step.afterMs <= nowMs);
+      if (due.length === 0) continue;
+      timeline.steps = timeline.steps.filter((step) => !due.includes(step));
+      if (timeline.steps.length === 0) timelines.delete(taskId);
+      for (const tasks of plans.values()) {
+        const index = tasks.findIndex((task) => task.BackupSetDownloadTaskId === taskId);
+        if (index >= 0) tasks[index] = Object.assign({}, tasks[index], ...due.map((step) => step.set));
+      }
+    }
+  };
 
   const takeFault = (pageNum: number | undefined, action: string | undefined): Fault | undefined => {
     const index = faults.findIndex(
@@ -711,6 +737,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const call: IncomingCall = { method: req.method, queryPairs, headers: req.headersDistinct, body };
       const rejection = authenticate(call, { credentials, nonces, maxClockSkewMs, nowMs: receivedAt }, exchange);
       const fault = rejection ? undefined : takeFault(record.pageNum, record.action);
+      advanceTimelines(receivedAt);
       const businessAnswer = (): Reply =>
         record.action === PLAN_ACTION ? describePlans(query, backupPlans, itemsShape, exchange) : describeTasks(query, plans, backupPlans, itemsShape, exchange);
       if (rejection) outcome = { type: 'reply', reply: rejection };
@@ -755,6 +782,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setBackupPlans(region, list) {
       backupPlans.set(region, [...list]);
+    },
+    setTaskTimeline(taskId, steps) {
+      timelines.set(taskId, { startMs: Date.now(), steps: [...steps].sort((a, b) => a.afterMs - b.afterMs) });
     },
     addFault(fault) {
       if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) {

@@ -162,7 +162,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 
   async function serveMcp(req: IncomingMessage, res: ServerResponse, message: unknown): Promise<void> {
-    const server = createServer(context);
+    // No MCP tasks: this server and its memory end with the request.
+    const server = createServer(context, { tasks: false });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     const call: InFlight = { server, transport, requestIds: requestIdsOf(message) };
     inFlight.add(call);

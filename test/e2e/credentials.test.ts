@@ -152,7 +152,7 @@ describe('credentials from the default chain, end to end', () => {
     sim.addCredential(key);
     await withServer(home, { DBS_MCP_LOG_LEVEL: 'debug' }, async (server) => {
       const { tools } = await server.session.client.listTools();
-      expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans']);
+      expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans', 'wait_for_backup_set_download_task']);
 
       const started = performance.now();
       const first = await server.call();

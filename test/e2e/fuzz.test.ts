@@ -68,7 +68,7 @@ describe('fuzzed arguments through a real client over stdio', () => {
     );
     expect(successes).toBeGreaterThan(10);
     const { tools } = await session.client.listTools();
-    expect(tools).toHaveLength(2);
+    expect(tools).toHaveLength(3);
     expect(session.stderr()).not.toMatch(/uncaught|unhandled/i);
   });
 });

@@ -58,7 +58,7 @@ describe('the built server over Streamable HTTP, with a token', () => {
 
   it('serves a real MCP client: tools/list, then a tool call with progress over SSE', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans']);
+    expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans', 'wait_for_backup_set_download_task']);
     expect(tools[0]!.outputSchema?.type).toBe('object');
 
     const before = sim.requests.length;

@@ -24,6 +24,7 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MCPB_CLI = join(ROOT, 'node_modules/@anthropic-ai/mcpb/dist/cli/cli.js');
 const TOOL = 'list_backup_set_download_tasks';
+const WAIT_TOOL = 'wait_for_backup_set_download_task';
 const CONTRACT_VARIABLES = [
   'ALIBABA_CLOUD_ACCESS_KEY_ID',
   'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
@@ -198,7 +199,7 @@ describe('the MCP bundle', () => {
     const client = await connect(launch.command, launch.args, launch.env, unpacked);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual([TOOL, 'list_backup_plans']);
+      expect(tools.map((t) => t.name)).toEqual([TOOL, 'list_backup_plans', WAIT_TOOL]);
       const before = sim.requests.length;
       const s = await callDemoPlan(client);
       expect(s.request.endpoint).toBe(sim.endpoint);
@@ -246,7 +247,7 @@ describe('the npm package', () => {
     const client = await connect(bin, [], simulatorEnv(sim), app);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual([TOOL, 'list_backup_plans']);
+      expect(tools.map((t) => t.name)).toEqual([TOOL, 'list_backup_plans', WAIT_TOOL]);
       const s = await callDemoPlan(client);
       expect(s.summary.fetched).toBe(45);
       expect(s.summary.matched).toBeGreaterThan(0);
@@ -260,7 +261,7 @@ describe('the npm package', () => {
     try {
       expect(client.getServerVersion()).toMatchObject({ name: pkg.name, version: pkg.version });
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual([TOOL, 'list_backup_plans']);
+      expect(tools.map((t) => t.name)).toEqual([TOOL, 'list_backup_plans', WAIT_TOOL]);
     } finally {
       await client.close();
     }

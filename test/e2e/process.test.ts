@@ -104,7 +104,7 @@ describe('process', () => {
       server.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
       await until(() => server.lines().some((l) => l.includes('"id":2')), 5000);
       const answer = JSON.parse(server.lines().find((l) => l.includes('"id":2'))!) as { result: { tools: { name: string }[] } };
-      expect(answer.result.tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans']);
+      expect(answer.result.tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans', 'wait_for_backup_set_download_task']);
       // Only protocol messages on stdout.
       for (const line of server.lines()) expect(JSON.parse(line)).toHaveProperty('jsonrpc', '2.0');
     } finally {

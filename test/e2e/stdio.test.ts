@@ -28,7 +28,7 @@ afterAll(async () => {
 describe('the built server over stdio against the simulator', () => {
   it('lists the tool with its input and output schemas', async () => {
     const { tools } = await session.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans']);
+    expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans', 'wait_for_backup_set_download_task']);
     expect(tools[0]!.name).toBe('list_backup_set_download_tasks');
     expect(tools[0]!.outputSchema?.type).toBe('object');
     expect(tools[0]!.annotations?.readOnlyHint).toBe(true);

@@ -19,7 +19,7 @@ describe('tools/list', () => {
   it('lists the tool with a title, all four annotations and both schemas', async () => {
     const { mcp } = await connect();
     const { tools } = await mcp.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans']);
+    expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans', 'wait_for_backup_set_download_task']);
     const tool = tools[0]!;
     expect(tool.title).toBe('List DBS backup set download tasks');
     expect(tool.annotations).toEqual({ title: 'List DBS backup set download tasks', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });

@@ -932,3 +932,31 @@ describe('fixtures', () => {
     expect(demo.some((t) => t.BackupSetDownloadInternetUrl)).toBe(true);
   });
 });
+
+describe('task timelines', () => {
+  it('moves a task along its steps as they fall due, without changing the tasks it was given', async () => {
+    const tasks = makeTasks({ planId: PLAN, count: 3 });
+    const original = { ...tasks[1] };
+    const taskId = String(tasks[1]!.BackupSetDownloadTaskId);
+    const sim = await startSimulator({ plans: { [PLAN]: tasks } });
+    try {
+      sim.setTaskTimeline(taskId, [
+        { afterMs: 300, set: { BackupSetDownloadStatus: 'finish', BackupSetDownloadFinishTime: 1_800_000_000_000 } },
+        { afterMs: 0, set: { BackupSetDownloadStatus: 'running' } },
+      ]);
+      const statusNow = async (): Promise<unknown> => {
+        const [task] = detailList(json(await signedRequest(sim, { query: { BackupSetDownloadTaskId: taskId } })));
+        return [task?.BackupSetDownloadStatus, task?.BackupSetDownloadFinishTime];
+      };
+      expect(await statusNow()).toEqual(['running', original.BackupSetDownloadFinishTime]);
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect(await statusNow()).toEqual(['finish', 1_800_000_000_000]);
+      // Also as a page of its plan, and the fixture objects stay as they were.
+      const page = detailList(json(await signedRequest(sim, { query: { BackupPlanId: PLAN } })));
+      expect(page.find((t) => t.BackupSetDownloadTaskId === taskId)?.BackupSetDownloadStatus).toBe('finish');
+      expect(tasks[1]).toEqual(original);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import type { DbsClient, PageRequest, PageResult } from '../../src/dbs/client.js';
+import { DbsError } from '../../src/dbs/errors.js';
+import type { RawTask } from '../../src/dbs/page.js';
+import { humanDuration, nextWaitArguments, outcomeOf, renderWaitText, waitForDownloadTask, type Clock, type WaitInput } from '../../src/wait.js';
+import { TEST_CONFIG } from '../helpers/in-memory.js';
+
+/** A clock whose sleeps pass at once, moving time on by what was slept. */
+function fakeClock(startMs = Date.UTC(2026, 11, 3, 9, 0, 0)): Clock & { sleeps: number[] } {
+  let now = startMs;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+/** Answers look n (zero-based) with what `script[n]` gives: a raw status, an error, or no task at all. */
+function scriptedClient(script: (string | DbsError | null)[]): DbsClient & { requests: PageRequest[] } {
+  const requests: PageRequest[] = [];
+  return {
+    requests,
+    async describePage(_endpoint, request): Promise<PageResult> {
+      const step = script[Math.min(requests.length, script.length - 1)];
+      requests.push(request);
+      if (step instanceof DbsError) throw step;
+      const items: RawTask[] =
+        step === null || step === undefined
+          ? []
+          : [{ BackupSetDownloadTaskId: 'dbstk1', BackupSetDownloadStatus: step, ErrMessage: step === 'stop' ? 'gateway offline' : '' }];
+      return { requestId: `REQ-${requests.length}`, pageNum: 0, pageSize: 30, totalElements: items.length, totalPages: items.length, items, attempts: 1 };
+    },
+    describePlanPage(): Promise<PageResult> {
+      throw new Error('the wait reads no plans');
+    },
+  };
+}
+
+const INPUT: WaitInput = { backupSetDownloadTaskId: 'dbstk1', timeoutSeconds: 50, pollIntervalSeconds: 10, includeUrls: false };
+const throttled = (): DbsError => new DbsError('Throttling.User', 'Request was denied due to user flow control.', { retryable: true, attempts: 3 });
+
+describe('waitForDownloadTask', () => {
+  it('looks at once, then every poll interval, until the task settles', async () => {
+    const clock = fakeClock();
+    const client = scriptedClient(['checking', 'running', 'running', 'finish']);
+    const result = await waitForDownloadTask(INPUT, { client, config: TEST_CONFIG, clock });
+    expect(clock.sleeps).toEqual([10_000, 10_000, 10_000]);
+    expect(result).toMatchObject({ outcome: 'succeeded', looks: 4, waitedSeconds: 30, next: null, warnings: [] });
+    expect(result.transitions).toEqual([
+      { at: '2026-12-03T09:00:00.000Z', state: 'pending', status: 'checking' },
+      { at: '2026-12-03T09:00:10.000Z', state: 'running', status: 'running' },
+      { at: '2026-12-03T09:00:30.000Z', state: 'succeeded', status: 'finish' },
+    ]);
+    expect(result.request).toEqual({ regionId: 'cn-hangzhou', endpoint: 'dbs-api.cn-hangzhou.aliyuncs.com', requestIds: ['REQ-1', 'REQ-2', 'REQ-3', 'REQ-4'] });
+    expect(client.requests[0]).toMatchObject({ backupSetDownloadTaskId: 'dbstk1', pageNum: 0 });
+  });
+
+  it.each([
+    ['init', 'failed'],
+    ['stop', 'failed'],
+    ['Caught', 'failed'],
+    ['pause', 'paused'],
+    ['finish', 'succeeded'],
+  ])('settles at once on %s (%s)', async (status, outcome) => {
+    const result = await waitForDownloadTask(INPUT, { client: scriptedClient([status]), config: TEST_CONFIG, clock: fakeClock() });
+    expect(result).toMatchObject({ outcome, looks: 1 });
+  });
+
+  it('keeps waiting through unknown statuses and makes its last look at the deadline', async () => {
+    const clock = fakeClock();
+    const result = await waitForDownloadTask({ ...INPUT, timeoutSeconds: 25 }, { client: scriptedClient(['archived']), config: TEST_CONFIG, clock });
+    expect(clock.sleeps).toEqual([10_000, 10_000, 5_000]);
+    expect(result).toMatchObject({ outcome: 'timeout', looks: 4, waitedSeconds: 25 });
+    expect(result.next).toEqual({ backupSetDownloadTaskId: 'dbstk1', timeoutSeconds: 25, pollIntervalSeconds: 10 });
+  });
+
+  it('goes on past looks that failed after their retries', async () => {
+    const result = await waitForDownloadTask(INPUT, { client: scriptedClient(['running', throttled(), throttled(), 'finish']), config: TEST_CONFIG, clock: fakeClock() });
+    expect(result).toMatchObject({ outcome: 'succeeded', looks: 4, warnings: [] });
+  });
+
+  it('says so when the last looks failed and the state shown is older', async () => {
+    const result = await waitForDownloadTask({ ...INPUT, timeoutSeconds: 20 }, { client: scriptedClient(['running', throttled()]), config: TEST_CONFIG, clock: fakeClock() });
+    expect(result.outcome).toBe('timeout');
+    expect(result.warnings).toEqual(['the last 2 looks failed (Throttling.User: Request was denied due to user flow control.); the state shown is from the look before']);
+  });
+
+  it('fails with the last error when no look worked', async () => {
+    await expect(waitForDownloadTask({ ...INPUT, timeoutSeconds: 20 }, { client: scriptedClient([throttled()]), config: TEST_CONFIG, clock: fakeClock() })).rejects.toMatchObject({
+      code: 'Throttling.User',
+    });
+  });
+
+  it('fails at once on an error no retry cures, and on a task that is not there', async () => {
+    const forbidden = new DbsError('Forbidden.RAM', 'no permission', { httpStatus: 403 });
+    const client = scriptedClient(['running', forbidden]);
+    await expect(waitForDownloadTask(INPUT, { client, config: TEST_CONFIG, clock: fakeClock() })).rejects.toBe(forbidden);
+    expect(client.requests).toHaveLength(2);
+    const missing = scriptedClient([null]);
+    await expect(waitForDownloadTask({ ...INPUT, backupPlanId: 'dbs1plan' }, { client: missing, config: TEST_CONFIG, clock: fakeClock() })).rejects.toMatchObject({
+      code: 'TaskNotFound',
+      message: 'no download task dbstk1 in backup plan dbs1plan in region cn-hangzhou',
+    });
+  });
+
+  it('stops before a look once cancelled', async () => {
+    const controller = new AbortController();
+    const clock = fakeClock();
+    const client = scriptedClient(['running']);
+    const sleep = clock.sleep;
+    clock.sleep = async (ms, signal) => {
+      controller.abort();
+      await sleep(ms, signal);
+    };
+    await expect(waitForDownloadTask(INPUT, { client, config: TEST_CONFIG, clock, signal: controller.signal })).rejects.toMatchObject({ code: 'Cancelled' });
+    expect(client.requests).toHaveLength(1);
+  });
+});
+
+describe('outcomeOf, nextWaitArguments, humanDuration', () => {
+  it('settles on succeeded, failed and paused only', () => {
+    expect(['pending', 'running', 'paused', 'succeeded', 'failed', 'unknown'].map((s) => outcomeOf(s as never))).toEqual([null, null, 'paused', 'succeeded', 'failed', null]);
+  });
+
+  it('repeats every argument that shapes the wait', () => {
+    expect(nextWaitArguments({ ...INPUT, backupPlanId: 'p', regionId: 'ap-southeast-1', includeUrls: true })).toEqual({
+      backupSetDownloadTaskId: 'dbstk1',
+      backupPlanId: 'p',
+      regionId: 'ap-southeast-1',
+      timeoutSeconds: 50,
+      pollIntervalSeconds: 10,
+      includeUrls: true,
+    });
+  });
+
+  it.each([
+    [0.4, '0s'],
+    [45, '45s'],
+    [190, '3m 10s'],
+    [3720, '1h 2m'],
+  ])('%s s reads %s', (seconds, text) => {
+    expect(humanDuration(seconds)).toBe(text);
+  });
+});
+
+describe('renderWaitText', () => {
+  it('puts the outcome first, then the error of a failed task, then every field', async () => {
+    const result = await waitForDownloadTask(INPUT, { client: scriptedClient(['running', 'stop']), config: TEST_CONFIG, clock: fakeClock() });
+    const lines = renderWaitText(result).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'dbstk1 failed: failed (stop: download task failed) after 10s, 2 looks (region cn-hangzhou, times UTC).',
+      'Error: gateway offline',
+      'Seen: 09:00:00 running -> 09:00:10 stop',
+    ]);
+    expect(lines).toContain('State: failed (stop: download task failed)');
+  });
+});
