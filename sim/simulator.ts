@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, STATUS_CODES } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { TEST_CREDENTIALS } from './fixtures.js';
@@ -68,6 +69,8 @@ export interface SimulatorOptions {
   itemsShape?: ItemsShape;
   /** Default 15 minutes, as the real gateway. */
   maxClockSkewMs?: number;
+  /** Serve HTTPS with this certificate and key (PEM) instead of plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface RecordedRequest {
@@ -750,14 +753,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     perform(outcome, req, res, exchange, record);
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return;
       const message = error instanceof Error ? error.message : String(error);
       res.writeHead(500, { 'content-type': JSON_CONTENT_TYPE });
       res.end(JSON.stringify({ Code: 'SimulatorError', Message: message }));
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -775,7 +779,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   return {
     endpoint,
-    url: `http://${endpoint}`,
+    url: `${options.tls ? 'https' : 'http'}://${endpoint}`,
     requests,
     setPlan(planId, tasks) {
       plans.set(planId, [...tasks]);

@@ -1,4 +1,5 @@
 import { parseEndpoint, type Endpoint } from './dbs/endpoint.js';
+import { parseNoProxy, parseProxyUrl, type ProxySettings } from './dbs/proxy.js';
 import { isLoopbackAddress, parseHostPort } from './http-policy.js';
 
 /** Server settings, read once at start-up from an environment object. */
@@ -10,6 +11,8 @@ export interface Config {
   concurrency: number;
   /** Requests to the DBS endpoint on the wire at once, across all calls; default 16. */
   maxActiveRequests?: number;
+  /** Outbound proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); default none. */
+  proxy?: ProxySettings;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
@@ -79,6 +82,35 @@ export function readConfig(env: Env): Config {
     concurrency: integerSetting(env, 'DBS_MCP_CONCURRENCY', 4, 1, 16),
     // 16: four calls of four pages each at once, well under the API's per-account rate limits.
     maxActiveRequests: integerSetting(env, 'DBS_MCP_MAX_REQUESTS', 16, 1, 256),
+    proxy: readProxySettings(env),
+  };
+}
+
+/** The lower-case name first, as curl reads proxy variables; its value and the name it came from. */
+function proxyVariable(env: Env, name: string): { name: string; value: string } | undefined {
+  for (const candidate of [name.toLowerCase(), name]) {
+    const value = setting(env, candidate);
+    if (value !== undefined) return { name: candidate, value };
+  }
+  return undefined;
+}
+
+function proxyUrlSetting(env: Env, name: string): URL | null {
+  const found = proxyVariable(env, name);
+  if (found === undefined) return null;
+  try {
+    return parseProxyUrl(found.value);
+  } catch (error) {
+    throw new ConfigError(`${found.name} ${(error as Error).message}`);
+  }
+}
+
+/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case): which requests go through which proxy. */
+export function readProxySettings(env: Env): ProxySettings {
+  return {
+    https: proxyUrlSetting(env, 'HTTPS_PROXY'),
+    http: proxyUrlSetting(env, 'HTTP_PROXY'),
+    noProxy: parseNoProxy(proxyVariable(env, 'NO_PROXY')?.value ?? ''),
   };
 }
 

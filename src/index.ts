@@ -3,6 +3,7 @@
 import { parseCommandLine, UsageError, USAGE, type CommandLine } from './cli.js';
 import { ConfigError, dropEmptyCredentialVariables, readConfig, readHttpConfig, readLogLevel, type Config } from './config.js';
 import { createDbsClient, type DbsClient } from './dbs/client.js';
+import { describeProxy } from './dbs/proxy.js';
 import { createLogger } from './log.js';
 import type { RunningHttpServer } from './http.js';
 import { createServer } from './server.js';
@@ -71,7 +72,16 @@ async function serveStdio(config: Config, client: DbsClient): Promise<void> {
   await server.connect(new StdioServerTransport(stdin));
   // Load the credentials SDK after the handshake (a host lists tools right after it), not in the first tool call.
   server.server.oninitialized = () => void setTimeout(() => void client.warmUp?.(), 200).unref();
-  log.debug(`ready, region ${config.regionId}${config.endpointOverride ? `, endpoint ${config.endpointOverride.host}` : ''}`);
+  log.debug(`ready, region ${config.regionId}${config.endpointOverride ? `, endpoint ${config.endpointOverride.host}` : ''}${describeProxies(config)}`);
+}
+
+/** For the start-up line: which proxies are in use, without their user names or passwords. */
+function describeProxies(config: Config): string {
+  if (config.proxy === undefined) return '';
+  const { https, http, noProxy } = config.proxy;
+  const parts = [https && `https via ${describeProxy(https)}`, http && `http via ${describeProxy(http)}`].filter(Boolean);
+  if (parts.length === 0) return '';
+  return `, ${parts.join(', ')}${noProxy.length > 0 ? ` (NO_PROXY: ${noProxy.join(',')})` : ''}`;
 }
 
 async function serveHttp(command: Extract<CommandLine, { command: 'http' }>, config: Config, client: DbsClient): Promise<void> {
@@ -113,6 +123,7 @@ async function main(): Promise<void> {
     maxAttempts: config.maxAttempts,
     maxActiveRequests: config.maxActiveRequests,
     userAgent: `dbs-backup-mcp/${SERVER_VERSION}`,
+    proxy: config.proxy,
   });
   // The logger never throws, so reporting cannot raise the next exception; kept alive either way.
   process.on('uncaughtException', (error) => log.error(`uncaught: ${error?.stack ?? String(error)}`));

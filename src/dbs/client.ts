@@ -14,12 +14,14 @@ import { defaultCredentialChain, loadProviderClasses, type CredentialSource } fr
 import { DbsError } from './errors.js';
 import { createRequestLimiter } from './limiter.js';
 import { pageOf, parseAnswer, type ApiAnswer, type RawPage } from './page.js';
+import { decodedPassword, describeProxy, DIRECT, loadProxyAgents, proxyAgent, proxyFor, type ProxySettings } from './proxy.js';
 import { authorization, canonicalQuery } from './sign.js';
 import { rememberSecret, rememberSignature } from '../redact.js';
 import { isoSeconds } from '../time.js';
 import type { Endpoint } from './endpoint.js';
 
 export type { CredentialSource, Credentials } from './credentials.js';
+export type { ProxySettings } from './proxy.js';
 
 export const DOWNLOAD_TASK_ACTION = 'DescribeBackupSetDownloadTaskList';
 export const BACKUP_PLAN_ACTION = 'DescribeBackupPlanList';
@@ -90,6 +92,8 @@ export interface ClientOptions {
   maxActiveRequests?: number;
   /** Requests waiting for a slot before new ones are refused as Busy; default 10,000. */
   maxWaitingRequests?: number;
+  /** Outbound proxy, as read from the environment; default none. */
+  proxy?: ProxySettings;
 }
 
 function defaultBackoff(attempt: number): number {
@@ -138,6 +142,46 @@ function cancelled(): DbsError {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
+/** OpenSSL's verdicts on a certificate chain: sending the same request again cannot change them. */
+const CERTIFICATE_CODES: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'issued by a CA this machine does not trust',
+  UNABLE_TO_GET_ISSUER_CERT: 'issued by a CA this machine does not trust',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'issued by a CA this machine does not trust',
+  CERT_UNTRUSTED: 'not trusted',
+  CERT_HAS_EXPIRED: 'expired',
+  CERT_NOT_YET_VALID: 'not valid yet',
+  CERT_REVOKED: 'revoked',
+  CERT_SIGNATURE_FAILURE: 'bad signature',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'issued for another host name',
+};
+
+/** Why a TLS handshake refused a certificate, or undefined when the failure was something else. */
+function certificateProblem(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === undefined ? undefined : CERTIFICATE_CODES[code];
+}
+
+/** The variable that names the proxy for this endpoint, as the user would look for it. */
+function proxyVariable(endpoint: Endpoint): string {
+  return endpoint.protocol === 'https' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+}
+
+/** A CONNECT the proxy did not grant (or a 407 from a forwarding proxy); 407 and 403 will not change by retrying. */
+function proxyRefusal(endpoint: Endpoint, proxy: URL, status: number, statusText: string | undefined): DbsError {
+  const name = describeProxy(proxy);
+  const answer = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
+  if (status === 407) {
+    const what = proxy.username || proxy.password ? `did not accept the user name and password in ${proxyVariable(endpoint)}` : `asks for a user name and password, and ${proxyVariable(endpoint)} has none`;
+    return new DbsError('ProxyError', `the proxy ${name} ${what} (${answer})`, { httpStatus: status });
+  }
+  return new DbsError('ProxyError', `the proxy ${name} refused the connection to ${endpoint.host} (${answer})`, {
+    httpStatus: status,
+    retryable: status >= 500,
+  });
+}
+
 /** DescribeBackupSetDownloadTaskList's parameters; empty values would go out as `Key=` and break the signature. */
 function downloadTaskQuery(request: PageRequest): Record<string, string> {
   const query: Record<string, string> = {
@@ -168,6 +212,9 @@ export function createDbsClient(options: ClientOptions): DbsClient {
   const backoff = options.backoffMs ?? defaultBackoff;
   const userAgent = options.userAgent ?? 'dbs-backup-mcp';
   const limiter = createRequestLimiter(options.maxActiveRequests ?? 16, options.maxWaitingRequests ?? 10_000);
+  const proxySettings = options.proxy ?? DIRECT;
+  // A proxy's error page could echo its password back; redaction removes it by value.
+  for (const proxy of [proxySettings.https, proxySettings.http]) if (proxy) rememberSecret(decodedPassword(proxy));
   // Keep-alive saves a TCP (and TLS) handshake per page; an aborted request destroys its socket.
   const agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: 32 }),
@@ -241,20 +288,33 @@ export function createDbsClient(options: ClientOptions): DbsClient {
 
     const transport = endpoint.protocol === 'https' ? https : http;
     const [hostname, port] = splitHost(endpoint.host);
+    const proxy = proxyFor(endpoint, proxySettings);
+    const agent = proxy ? await proxyAgent(proxy, endpoint, combined) : agents[endpoint.protocol];
 
     return new Promise<ApiAnswer>((resolve, reject) => {
+      /** The proxy's answer to CONNECT; until it is 200, a failure is the proxy's. */
+      let tunnel: { statusCode?: number; statusText?: string } | undefined;
       const failWith = (error: unknown): void => {
         if (signal?.aborted) return reject(cancelled());
         if (timedOut()) {
+          const via = proxy && tunnel === undefined ? ` through the proxy ${describeProxy(proxy)}` : '';
           return reject(
-            new DbsError('Timeout', `no complete answer from ${endpoint.host} within ${options.timeoutMs} ms (DBS_MCP_TIMEOUT_MS)`, {
+            new DbsError('Timeout', `no complete answer from ${endpoint.host}${via} within ${options.timeoutMs} ms (DBS_MCP_TIMEOUT_MS)`, {
               retryable: true,
             }),
           );
         }
         const code = (error as NodeJS.ErrnoException | undefined)?.code;
+        const problem = certificateProblem(error);
+        if (problem !== undefined) {
+          const whose = proxy && tunnel === undefined && proxy.protocol === 'https:' ? `the proxy ${describeProxy(proxy)}` : endpoint.host;
+          return reject(new DbsError('CertificateError', `the TLS certificate of ${whose} was refused: ${problem} (${code})`));
+        }
         const reason = code && NETWORK_CODES.has(code) ? code : code ?? 'connection failed';
-        reject(new DbsError('NetworkError', `could not talk to ${endpoint.host}: ${reason}`, { retryable: true }));
+        if (proxy && tunnel === undefined) {
+          return reject(new DbsError('ProxyError', `could not reach the proxy ${describeProxy(proxy)} (${proxyVariable(endpoint)}): ${reason}`, { retryable: true }));
+        }
+        reject(new DbsError('NetworkError', `could not talk to ${endpoint.host}${proxy ? ` through the proxy ${describeProxy(proxy)}` : ''}: ${reason}`, { retryable: true }));
       };
       const req = transport.request(
         {
@@ -263,7 +323,7 @@ export function createDbsClient(options: ClientOptions): DbsClient {
           method: 'POST',
           path: `/?${canonicalQuery(query)}`,
           headers: { ...headers, 'content-length': '0' },
-          agent: agents[endpoint.protocol],
+          agent,
           signal: combined,
         },
         (res) => {
@@ -273,6 +333,9 @@ export function createDbsClient(options: ClientOptions): DbsClient {
             reject(error);
             res.destroy();
           };
+          // A refused CONNECT arrives as an ordinary response carrying the proxy's status; a forwarding proxy answers 407 itself.
+          const refusedWith = tunnel?.statusCode !== undefined && tunnel.statusCode !== 200 ? tunnel.statusCode : proxy && status === 407 ? 407 : undefined;
+          if (proxy && refusedWith !== undefined) return refuse(proxyRefusal(endpoint, proxy, refusedWith, tunnel?.statusText ?? res.statusMessage));
           if (status >= 300 && status < 400) return refuse(redirectError(endpoint.host, status, res.headers.location));
           const tooLarge = (): DbsError =>
             new DbsError('BadResponse', `the answer from ${endpoint.host} exceeded ${MAX_BODY_BYTES} bytes`, { httpStatus: status });
@@ -296,6 +359,9 @@ export function createDbsClient(options: ClientOptions): DbsClient {
           });
         },
       );
+      req.on('proxyConnect', (answer: { statusCode?: number; statusText?: string }) => {
+        tunnel = answer;
+      });
       req.on('error', failWith);
       req.end();
     });
@@ -326,6 +392,7 @@ export function createDbsClient(options: ClientOptions): DbsClient {
     async warmUp() {
       // A failure here shows up again, with its context, in the call that needs the module.
       if (!options.credentials) await loadProviderClasses().catch(() => undefined);
+      if (proxySettings.https || proxySettings.http) await loadProxyAgents().catch(() => undefined);
     },
     async describePage(endpoint, request, callOptions) {
       const answer = await call(endpoint, DOWNLOAD_TASK_ACTION, downloadTaskQuery(request), callOptions);

@@ -8,26 +8,36 @@ export interface Endpoint {
 
 const CENTRAL_HOST = 'dbs-api.cn-hangzhou.aliyuncs.com';
 
-/** Regions the DBS API serves through the central endpoint (the generated SDK's endpoint map). */
-const CENTRAL_REGIONS = new Set([
-  'cn-qingdao',
-  'cn-beijing',
-  'cn-zhangjiakou',
-  'cn-hangzhou',
-  'cn-shanghai',
-  'cn-shenzhen',
-  'cn-hongkong',
-  'us-west-1',
-  'us-east-1',
-  'cn-hangzhou-finance',
-  'cn-shanghai-finance-1',
-  'cn-shenzhen-finance-1',
-  'cn-north-2-gov-1',
-]);
+/** The endpoint map of the generated dbs-20190306 SDK (`_endpointMap`), entry for entry. */
+const ENDPOINT_MAP: Readonly<Record<string, string>> = {
+  'cn-qingdao': CENTRAL_HOST,
+  'cn-beijing': CENTRAL_HOST,
+  'cn-chengdu': 'dbs-api.cn-chengdu.aliyuncs.com',
+  'cn-zhangjiakou': CENTRAL_HOST,
+  'cn-huhehaote': 'dbs-api.cn-huhehaote.aliyuncs.com',
+  'cn-hangzhou': CENTRAL_HOST,
+  'cn-shanghai': CENTRAL_HOST,
+  'cn-shenzhen': CENTRAL_HOST,
+  'cn-hongkong': CENTRAL_HOST,
+  'ap-southeast-1': 'dbs-api.ap-southeast-1.aliyuncs.com',
+  'ap-southeast-2': 'dbs-api.ap-southeast-2.aliyuncs.com',
+  'ap-southeast-3': 'dbs-api.ap-southeast-3.aliyuncs.com',
+  'ap-southeast-5': 'dbs-api.ap-southeast-5.aliyuncs.com',
+  'ap-northeast-1': 'dbs-api.ap-northeast-1.aliyuncs.com',
+  'us-west-1': CENTRAL_HOST,
+  'us-east-1': CENTRAL_HOST,
+  'eu-central-1': 'dbs-api.eu-central-1.aliyuncs.com',
+  'cn-hangzhou-finance': CENTRAL_HOST,
+  'cn-shanghai-finance-1': CENTRAL_HOST,
+  'cn-shenzhen-finance-1': CENTRAL_HOST,
+  'ap-south-1': 'dbs-api.ap-south-1.aliyuncs.com',
+  'eu-west-1': 'dbs-api.eu-west-1.aliyuncs.com',
+  'me-east-1': 'dbs-api.me-east-1.aliyuncs.com',
+};
 
+/** The SDK's rule: its map first, then the regional pattern `<product>.<region>.aliyuncs.com`. */
 export function regionHost(regionId: string): string {
-  if (CENTRAL_REGIONS.has(regionId)) return CENTRAL_HOST;
-  return `dbs-api.${regionId}.aliyuncs.com`;
+  return Object.hasOwn(ENDPOINT_MAP, regionId) ? ENDPOINT_MAP[regionId]! : `dbs.${regionId}.aliyuncs.com`;
 }
 
 const HOST_PORT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;

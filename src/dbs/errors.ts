@@ -9,6 +9,8 @@ export type LocalErrorCode =
   | 'InvalidInput'
   | 'Timeout'
   | 'NetworkError'
+  | 'ProxyError'
+  | 'CertificateError'
   | 'BadResponse'
   | 'Cancelled'
   | 'Busy'
@@ -76,6 +78,12 @@ export function nextStep(error: DbsError): string {
   }
   if (code === 'NetworkError') {
     return 'Check network access to the DBS endpoint (or ALIBABA_CLOUD_DBS_ENDPOINT and the region), then call again.';
+  }
+  if (code === 'ProxyError') {
+    return 'Check the proxy settings (HTTPS_PROXY, or HTTP_PROXY for an http:// endpoint): host, port, and user:password (percent-encoded) for a proxy that asks for them; or list the DBS host in NO_PROXY to connect directly. Then call again.';
+  }
+  if (code === 'CertificateError') {
+    return "If a company proxy or firewall re-signs TLS, give Node the company's CA certificate: set NODE_EXTRA_CA_CERTS=/path/to/company-ca.pem in the server's environment and restart it. Otherwise check ALIBABA_CLOUD_DBS_ENDPOINT and the region.";
   }
   if (code === 'BadResponse') {
     return 'The endpoint or a gateway in front of it answered with something that is not a DBS result: call again later, or check ALIBABA_CLOUD_DBS_ENDPOINT.';

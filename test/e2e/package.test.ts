@@ -130,7 +130,7 @@ describe('manifest.json', () => {
     expect(manifest.keywords).toEqual(pkg.keywords);
     // npm writes repository URLs as git+https://....git; the manifest wants a plain https URL.
     expect(manifest.repository.url).toBe(pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, ''));
-    expect(manifest.compatibility.runtimes.node).toBe(pkg.engines.node.replace(/^>=(\d+)$/, '>=$1.0.0'));
+    expect(manifest.compatibility.runtimes.node).toBe(pkg.engines.node);
   });
 
   it('lists exactly the tools the built server serves, with the same descriptions', async () => {

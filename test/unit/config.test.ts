@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, dropEmptyCredentialVariables, readConfig, readLogLevel } from '../../src/config.js';
+import { ConfigError, dropEmptyCredentialVariables, readConfig, readLogLevel, readProxySettings } from '../../src/config.js';
+import { DIRECT } from '../../src/dbs/proxy.js';
 
 describe('readConfig', () => {
   it('uses the contract defaults when nothing is set', () => {
-    expect(readConfig({})).toEqual({ regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 10_000, maxAttempts: 3, concurrency: 4, maxActiveRequests: 16 });
+    expect(readConfig({})).toEqual({ regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 10_000, maxAttempts: 3, concurrency: 4, maxActiveRequests: 16, proxy: DIRECT });
   });
 
   it('treats empty strings as unset', () => {
@@ -28,6 +29,7 @@ describe('readConfig', () => {
       maxAttempts: 5,
       concurrency: 8,
       maxActiveRequests: 32,
+      proxy: DIRECT,
     });
   });
 
@@ -59,6 +61,47 @@ describe('readConfig', () => {
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(message);
+  });
+});
+
+describe('readProxySettings', () => {
+  it('reads the lower-case name before the upper-case one, as curl does', () => {
+    const settings = readProxySettings({
+      https_proxy: 'http://lower.example:3128',
+      HTTPS_PROXY: 'http://upper.example:3128',
+      HTTP_PROXY: 'http://plain.example:8080',
+      NO_PROXY: '.internal.example, localhost 10.0.0.1:8443',
+    });
+    expect(settings.https?.href).toBe('http://lower.example:3128/');
+    expect(settings.http?.href).toBe('http://plain.example:8080/');
+    expect(settings.noProxy).toEqual(['.internal.example', 'localhost', '10.0.0.1:8443']);
+  });
+
+  it('reads upper-case names alone, treats empty values as unset, and gives a bare host:port the http scheme', () => {
+    const settings = readProxySettings({ https_proxy: '', HTTPS_PROXY: 'proxy.corp.example:3128', no_proxy: ' ' });
+    expect(settings).toEqual({ https: new URL('http://proxy.corp.example:3128'), http: null, noProxy: [] });
+  });
+
+  it('keeps the user name and password for Basic auth', () => {
+    const { https } = readProxySettings({ HTTPS_PROXY: 'http://alice:s%40cret@proxy.corp.example:3128' });
+    expect(https?.username).toBe('alice');
+    expect(https?.password).toBe('s%40cret');
+  });
+
+  it('is part of the configuration', () => {
+    expect(readConfig({ HTTPS_PROXY: 'http://proxy.corp.example:3128' }).proxy?.https?.host).toBe('proxy.corp.example:3128');
+  });
+
+  it.each([
+    ['HTTPS_PROXY', 'socks5://alice:hunter2@proxy.corp.example:1080', /HTTPS_PROXY uses socks5, but only http:\/\/ and https:\/\/ proxies are supported/],
+    ['https_proxy', 'http://alice:hunter2@proxy.corp.example:3128/path', /https_proxy \(http:\/\/proxy.corp.example:3128\) has a path/],
+    ['HTTP_PROXY', 'http://alice:hunter2@', /HTTP_PROXY is not a proxy URL such as/],
+    ['HTTP_PROXY', 'http://alice:hunter2@bad host:3128', /HTTP_PROXY is not a proxy URL/],
+    ['HTTPS_PROXY', 'http://alice:hunter2%zz@proxy.corp.example:3128', /HTTPS_PROXY \(http:\/\/proxy.corp.example:3128\) has a user name or password with a bad %-escape/],
+  ])('rejects %s=%s without quoting the password', (name, value, message) => {
+    expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => readConfig({ [name]: value })).toThrow(message);
+    expect(() => readConfig({ [name]: value })).not.toThrow(/hunter2|alice/);
   });
 });
 

@@ -56,8 +56,14 @@ describe('formatError', () => {
     ['BadResponse', /not a DBS result/],
     ['Cancelled', /cancelled/],
     ['InvalidInput', /Fix the arguments/],
+    ['ProxyError', /HTTPS_PROXY, or HTTP_PROXY .*user:password .*NO_PROXY/],
+    ['CertificateError', /company's CA certificate: set NODE_EXTRA_CA_CERTS=/],
   ])('%s has a next step', (code, hint) => {
     expect(nextStep(new DbsError(code, 'm'))).toMatch(hint);
+  });
+
+  it('points a proxy that forbids the host to the proxy settings, not to RAM', () => {
+    expect(nextStep(new DbsError('ProxyError', 'refused', { httpStatus: 403 }))).toMatch(/^Check the proxy settings/);
   });
 
   it('never prints "undefined" for missing facts', () => {
