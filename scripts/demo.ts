@@ -50,8 +50,14 @@ try {
     | { plans?: { backupPlanId: string | null; autoDownload: boolean | null }[] }
     | undefined;
   const planId = discovered?.plans?.find((p) => p.autoDownload)?.backupPlanId ?? 'dbs1demoplan01';
-  await show(`Which downloads of plan ${planId} failed, and why?`, 'list_backup_set_download_tasks', { backupPlanId: planId, allPages: true, states: ['failed'] });
-  await show('First page of the plan, 30 tasks a page', 'list_backup_set_download_tasks', { backupPlanId: planId, limit: 8 });
+  const list = (title: string, args: Record<string, unknown>) => show(title, 'list_backup_set_download_tasks', args);
+  await list(`Which downloads of plan ${planId} failed, and why? (init and stop count as failed)`, { backupPlanId: planId, allPages: true, states: ['failed'], limit: 5 });
+  await list('Which were created on 2026-11-27?', { backupPlanId: planId, allPages: true, createdAfter: '2026-11-27', createdBefore: '2026-11-28' });
+  await list('What was the last successful download?', { backupPlanId: planId, allPages: true, states: ['succeeded'], sortBy: 'finished', limit: 1 });
+  const initTask = (DEMO_PLANS[planId] ?? []).find((t) => String(t.BackupSetDownloadStatus) === 'init')?.BackupSetDownloadTaskId;
+  if (initTask !== undefined) await list('Every field of one task that never started', { backupSetDownloadTaskId: initTask });
+  await list('First page only, 30 tasks a page: the text says it covers part of the plan', { backupPlanId: planId, limit: 5 });
+  await list('A plan with no download tasks', { backupPlanId: 'dbs1emptyplan0' });
 
   // A download that finishes while the server watches it: the simulator moves it along a timeline.
   const waitPlan = 'dbs1demowait01';

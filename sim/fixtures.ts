@@ -33,7 +33,8 @@ const WEIGHTED_STATUSES: ReadonlyArray<readonly [string, number]> = [
   ['pause', 3], ['stop', 4], ['warning', 4], ['caught', 3], ['Finish', 4], ['FAILED', 2], ['Running', 1],
 ];
 const ENDED_STATUSES = new Set(['finish', 'failed', 'warning', 'stop', 'archived']);
-const ERROR_STATUSES = new Set(['failed', 'warning', 'caught']);
+// As the official SDK reference has it: init is a failed precheck (never started), stop a failed download.
+const ERROR_STATUSES = new Set(['init', 'stop', 'failed', 'warning', 'caught']);
 
 const DB_TYPES = ['MySQL', 'MySQL', 'PostgreSQL', 'SQLServer', 'MongoDB'] as const;
 const DATA_FORMATS = ['Native', 'SQL', 'CSV', 'JSON'] as const;
@@ -41,6 +42,11 @@ const FILE_SUFFIX: Record<(typeof DATA_FORMATS)[number], string> = {
   Native: 'tar.gz', SQL: 'sql.gz', CSV: 'csv.tar.gz', JSON: 'json.tar.gz',
 };
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'ap-southeast-1'] as const;
+const PRECHECK_ERRORS = [
+  'precheck failed: backup gateway offline',
+  'precheck failed: download directory /data/dbs is not writable',
+  'precheck failed: backup set not found in storage',
+];
 const ERROR_MESSAGES = [
   'java.lang.IndexOutOfBoundsException',
   'backup gateway offline: no heartbeat for 600s',
@@ -219,7 +225,7 @@ export function makeTasks(options: TaskFixtureOptions): RawTask[] {
     task.BackupSetDownloadWay = way;
     task.BackupSetId = backupSetId;
     if (jobType) task.BackupSetJobType = jobType;
-    task.ErrMessage = ERROR_STATUSES.has(statusKey) ? dice.pick(ERROR_MESSAGES) : '';
+    task.ErrMessage = ERROR_STATUSES.has(statusKey) ? dice.pick(statusKey === 'init' ? PRECHECK_ERRORS : ERROR_MESSAGES) : '';
     tasks.push(task);
   }
   return tasks;

@@ -2,8 +2,9 @@
 import type { Config } from './config.js';
 import type { DbsClient, PageResult, RetryNotice } from './dbs/client.js';
 import { resolveEndpoint } from './dbs/endpoint.js';
+import { DbsError } from './dbs/errors.js';
 import { readPages, type PageInfo } from './paging.js';
-import { TaskDigest, type DownloadTask, type State, type Summary } from './tasks.js';
+import { TaskDigest, type DownloadTask, type SortBy, type State, type Summary, type TimeWindow } from './tasks.js';
 
 export interface ListInput {
   backupPlanId?: string | undefined;
@@ -13,6 +14,9 @@ export interface ListInput {
   allPages: boolean;
   maxPages: number;
   states: State[];
+  /** Creation-time window, already resolved to instants. */
+  window: TimeWindow;
+  sortBy: SortBy;
   limit: number;
   includeUrls: boolean;
   regionId?: string | undefined;
@@ -52,7 +56,7 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
   const fetchPage = (pageNum: number, clientToken?: string): Promise<PageResult> =>
     client.describePage(endpoint, { ...base, pageNum, clientToken }, { signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) });
 
-  const digest = new TaskDigest(input);
+  const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
   const { page, requestIds, warnings } = await readPages({
     pageNum: input.pageNum,
     pageSize: input.pageSize,
@@ -61,12 +65,21 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
     concurrency: config.concurrency,
     noun: 'task',
     // ClientToken makes one request idempotent: it goes with the first page only.
-    fetchPage: (pageNum) => fetchPage(pageNum, pageNum === input.pageNum ? input.clientToken || undefined : undefined),
+    fetchPage: (pageNum) =>
+      pageNum === input.pageNum
+        ? fetchPage(pageNum, input.clientToken || undefined).catch((error: unknown) => {
+            throw planNotFound(error, input, regionId, endpoint.host);
+          })
+        : fetchPage(pageNum),
     fold: (items) => digest.add(items),
     onProgress: deps.onProgress,
   });
 
-  const { summary, tasks } = digest.result();
+  const { counts, tasks } = digest.result();
+  const summary: Summary = {
+    ...counts,
+    coverage: { complete: input.pageNum === 0 && !page.hasMore, tasksRead: counts.fetched, totalElements: page.totalElements },
+  };
   return {
     request: { regionId, endpoint: endpoint.host, requestIds },
     page,
@@ -77,20 +90,65 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
   };
 }
 
-/** The exact arguments of the call that continues: same filters, next page, never the client token. */
-export function nextArgumentsOf(input: ListInput, pageNum: number): Record<string, unknown> {
+/**
+ * The API answers an unknown plan with a parameter error that names neither the plan nor the region;
+ * a plan lives in one region, so the region it was looked up in is the first thing to check.
+ */
+function planNotFound(error: unknown, input: ListInput, regionId: string, host: string): unknown {
+  if (!(error instanceof DbsError) || !input.backupPlanId) return error;
+  if (error.code !== 'Param.NotFound' && !/BackupPlanId/i.test(error.code)) return error;
+  const message = `backup plan ${input.backupPlanId} was not found in region ${regionId} (endpoint ${host}; list_backup_plans lists the plans of a region): ${error.message}`;
+  const wrapped = new DbsError(error.code, message, { httpStatus: error.httpStatus, requestId: error.requestId, retryable: false, authAction: error.authAction });
+  wrapped.attempts = error.attempts;
+  return wrapped;
+}
+
+/** The arguments every follow-up call repeats: what to read and how to filter it, never the client token. */
+function filterArguments(input: ListInput): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   if (input.backupPlanId) args.backupPlanId = input.backupPlanId;
   if (input.backupSetDownloadTaskId) args.backupSetDownloadTaskId = input.backupSetDownloadTaskId;
   if (input.regionId) args.regionId = input.regionId;
+  return args;
+}
+
+/** Filters as resolved instants: an age such as "7d" would mean a later window in a later call. */
+function selectionArguments(input: ListInput, args: Record<string, unknown>): Record<string, unknown> {
+  if (input.states.length > 0) args.states = input.states;
+  if (input.window.after !== null) args.createdAfter = new Date(input.window.after).toISOString();
+  if (input.window.before !== null) args.createdBefore = new Date(input.window.before).toISOString();
+  if (input.sortBy !== 'created') args.sortBy = input.sortBy;
+  if (input.limit !== 100) args.limit = input.limit;
+  if (input.includeUrls) args.includeUrls = true;
+  return args;
+}
+
+/** The exact arguments of the call that continues: same filters, next page, never the client token. */
+export function nextArgumentsOf(input: ListInput, pageNum: number): Record<string, unknown> {
+  const args = filterArguments(input);
   args.pageSize = input.pageSize;
   args.pageNum = pageNum;
   if (input.allPages) {
     args.allPages = true;
     args.maxPages = input.maxPages;
   }
-  if (input.states.length > 0) args.states = input.states;
-  if (input.limit !== 100) args.limit = input.limit;
-  if (input.includeUrls) args.includeUrls = true;
-  return args;
+  return selectionArguments(input, args);
+}
+
+export const MAX_PAGES = 100;
+const WHOLE_PLAN_PAGE_SIZE = 100;
+
+/**
+ * The arguments of one call that reads the whole plan from page 0 with the same filters, or null when
+ * the plan is too large for one call (more than MAX_PAGES pages of 100).
+ */
+export function wholePlanArgumentsOf(input: ListInput, totalElements: number | null): Record<string, unknown> | null {
+  if (totalElements === null) return null;
+  const pages = Math.max(1, Math.ceil(totalElements / WHOLE_PLAN_PAGE_SIZE));
+  if (pages > MAX_PAGES) return null;
+  const args = filterArguments(input);
+  args.allPages = true;
+  // pageSize 100 and maxPages 50 are the defaults with allPages.
+  if (pages > 50) args.maxPages = pages;
+  return selectionArguments(input, args);
 }

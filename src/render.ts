@@ -1,27 +1,12 @@
 /** The text block: everything a model needs to answer from, in far fewer bytes than the raw API JSON. */
-import type { ListResult } from './list.js';
-import { STATES, type DownloadTask } from './tasks.js';
+import { count, humanSize, shortTime } from './format.js';
+import { wholePlanArgumentsOf, type ListInput, type ListResult } from './list.js';
+import { taskDetailLines } from './task-detail.js';
+import { NONE, NO_ERROR_MESSAGE, STATES, stateLabel, stateOf, statusMeaning, type DownloadTask, type Summary } from './tasks.js';
+
+export { humanSize, shortTime } from './format.js';
 
 export const TOOL_NAME = 'list_backup_set_download_tasks';
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
-export function humanSize(bytes: number | null): string {
-  if (bytes === null) return '-';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
-}
-
-/** `2026-11-27 10:05`: minutes are enough to answer from, and the header says UTC once. */
-export function shortTime(iso: string | null): string {
-  return iso === null ? '-' : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
-}
 
 function clip(value: string, max: number): string {
   const flat = value.replace(/\s+/g, ' ').trim();
@@ -38,13 +23,7 @@ function cell(value: string | null, max = 40): string {
   return clip(value, max).replace(/\|/g, '/');
 }
 
-function subject(result: ListResult, input: { backupPlanId?: string | undefined; backupSetDownloadTaskId?: string | undefined }): string {
-  const parts: string[] = [];
-  if (input.backupPlanId) parts.push(`plan ${input.backupPlanId}`);
-  if (input.backupSetDownloadTaskId) parts.push(`task ${input.backupSetDownloadTaskId}`);
-  parts.push(`region ${result.request.regionId}`);
-  return parts.join(', ');
-}
+const call = (args: Record<string, unknown>): string => `${TOOL_NAME} with ${JSON.stringify(args)}`;
 
 /** Named after the pageNum argument, so a model maps it onto the next call: "pageNum 0 (of pages 0-2, ...)". */
 function pagePosition(result: ListResult): string {
@@ -54,11 +33,90 @@ function pagePosition(result: ListResult): string {
   return `${range} (${of}${pageSize} tasks per page)`;
 }
 
+function windowText(input: ListInput): string | null {
+  const { after, before } = input.window;
+  const at = (ms: number): string => shortTime(new Date(ms).toISOString());
+  if (after !== null && before !== null) return `created from ${at(after)} to before ${at(before)}`;
+  if (after !== null) return `created at or after ${at(after)}`;
+  if (before !== null) return `created before ${at(before)}`;
+  return null;
+}
+
+function filterText(input: ListInput): string {
+  const parts: string[] = [];
+  if (input.states.length > 0) parts.push(`states ${input.states.join('/')}`);
+  const window = windowText(input);
+  if (window !== null) parts.push(window);
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
+}
+
+const ORDER: Record<ListInput['sortBy'], string> = {
+  created: 'newest first by creation time',
+  finished: 'newest first by finish time, unfinished last',
+};
+
+/** First, and plainly: the counts cover only what was read, and the call that reads the rest. */
+function coverageLines(result: ListResult, input: ListInput): string[] {
+  const { coverage } = result.summary;
+  if (coverage.complete) return [];
+  const { pageNum, pagesFetched } = result.page;
+  const pages = pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
+  const of = coverage.totalElements === null ? 'tasks (the API gave no total)' : `of ${count(coverage.totalElements)} tasks`;
+  const lines = [`Partial result: this call read ${count(coverage.tasksRead)} ${of} of this plan (${pages}): the counts below cover those ${count(coverage.tasksRead)} only.`];
+  const whole = wholePlanArgumentsOf(input, coverage.totalElements);
+  if (whole !== null) lines.push(`For counts over the whole plan, call ${call(whole)}.`);
+  else if (result.nextArguments !== null) lines.push(`Read the rest page by page, starting with ${call(result.nextArguments)}, and add up the counts.`);
+  return lines;
+}
+
+function stateCounts(summary: Summary): string {
+  const parts = STATES.filter((s) => summary.byState[s] > 0).map((s) => `${s} ${count(summary.byState[s])} (${humanSize(summary.dataSizeBytesByState[s])})`);
+  return `By state (count, data size): ${parts.join(', ')}.`;
+}
+
+/** The raw statuses behind each state, with their meanings; null when every raw status is its state's own name. */
+function rawStatusLine(summary: Summary): string | null {
+  const groups: string[] = [];
+  for (const state of STATES) {
+    const statuses = Object.keys(summary.byStatus).filter((status) => stateOf(status === NONE ? null : status) === state);
+    if (statuses.every((status) => status.toLowerCase() === state)) continue;
+    const parts = statuses.map((status) => {
+      const n = count(summary.byStatus[status]!);
+      if (status === NONE) return `no status ${n}`;
+      if (status.toLowerCase() === state || status.toLowerCase() === 'finish' || status.toLowerCase() === 'pause') return `${status} ${n}`;
+      return `${status} ${n} (${statusMeaning(status) ?? 'not a documented status'})`;
+    });
+    groups.push(`${state} = ${parts.join(', ')}`);
+  }
+  return groups.length === 0 ? null : `Raw statuses: ${groups.join('; ')}.`;
+}
+
+function dbTypeLine(summary: Summary): string {
+  const entries = Object.entries(summary.byDbType).sort((a, b) => Number(a[0] === NONE) - Number(b[0] === NONE) || b[1] - a[1] || a[0].localeCompare(b[0]));
+  return `Database types: ${entries.map(([type, n]) => `${type === NONE ? 'not reported' : type} ${count(n)}`).join(', ')}.`;
+}
+
+function failureLines(summary: Summary): string[] {
+  const failed = summary.byState.failed;
+  if (failed === 0) return [];
+  const lines = [`Failures by reason (${count(failed)} failed, most frequent first):`];
+  for (const { reason, count: n, taskIds } of summary.failureReasons) {
+    const more = n > taskIds.length ? ` and ${count(n - taskIds.length)} more` : '';
+    const what = reason === NO_ERROR_MESSAGE ? NO_ERROR_MESSAGE : `"${clip(reason, 200)}"`;
+    lines.push(`- ${count(n)} × ${what}: ${taskIds.join(', ')}${more}`);
+  }
+  const shown = summary.failedTasks.length < failed ? ` (newest ${summary.failedTasks.length} shown)` : '';
+  lines.push(`Failed tasks: ${count(failed)}${shown}`);
+  return lines;
+}
+
 function row(task: DownloadTask): string {
   return [
     cell(task.taskId),
     cell(task.taskName, 32),
-    task.state === 'unknown' ? `unknown(${cell(task.status, 20)})` : task.state,
+    // The raw status only: its meaning is on the "Raw statuses" line, once rather than on every row.
+    cell(task.status === null || task.status.toLowerCase() === task.state ? task.state : `${task.state} (${task.status})`, 60),
+    cell(task.dbType, 16),
     cell(task.dataFormat, 12),
     humanSize(task.dataSizeBytes),
     shortTime(task.createdAt),
@@ -66,54 +124,76 @@ function row(task: DownloadTask): string {
   ].join(' | ');
 }
 
-export function renderText(
-  result: ListResult,
-  input: { backupPlanId?: string | undefined; backupSetDownloadTaskId?: string | undefined; states: readonly string[] },
-): string {
-  const { summary, page } = result;
-  const lines: string[] = [];
-  const total = page.totalElements === null ? '' : `, ${page.totalElements} in total`;
-  lines.push(`Backup set download tasks for ${subject(result, input)}: ${pagePosition(result)}${total}.`);
-  const filter = input.states.length > 0 ? ` in states ${input.states.join('/')}` : '';
-  lines.push(`Fetched ${summary.fetched}, matched ${summary.matched}${filter}, listed ${summary.listed} (newest first, times UTC).`);
-  for (const warning of result.warnings) lines.push(`Warning: ${warning}`);
-
-  if (summary.matched > 0) {
-    const counts = STATES.filter((s) => summary.byState[s] > 0).map((s) => `${s} ${summary.byState[s]}`);
-    const unknown = Object.keys(summary.byStatus).filter((status) => !STATES.includes(status as never) && result.tasks.some((t) => t.status === status && t.state === 'unknown'));
-    const unknownNote = unknown.length > 0 ? ` (unrecognised statuses: ${unknown.join(', ')})` : '';
-    lines.push(`By state: ${counts.join(', ')}${unknownNote}.`);
-    lines.push(
-      `Total size ${humanSize(summary.totalDataSizeBytes)}; created ${shortTime(summary.oldestCreatedAt)} to ${shortTime(summary.newestCreatedAt)}.`,
-    );
-  }
-  if (summary.failedTasks.length > 0) {
-    const more = summary.byState.failed > summary.failedTasks.length ? ` (first ${summary.failedTasks.length} shown)` : '';
-    lines.push(`Failed tasks: ${summary.byState.failed}${more}`);
-    for (const failed of summary.failedTasks) {
-      lines.push(`- ${cell(failed.taskId)} ${cell(failed.taskName, 32)} [${cell(failed.status, 20)}]: ${failed.errorMessage === null ? 'no error message' : clip(failed.errorMessage, 160)}`);
-    }
-  }
-  if (result.tasks.length > 0) {
-    lines.push('id | name | state | format | size | created | finished');
-    for (const task of result.tasks) lines.push(row(task));
-    if (summary.matched > summary.listed) lines.push(`(${summary.matched - summary.listed} more matched tasks not listed: raise limit to see them)`);
-  } else {
-    lines.push(summary.fetched === 0 ? 'No download tasks.' : 'No task matches the requested states.');
-  }
+function urlLines(result: ListResult): string[] {
   const withUrls = result.tasks.filter((t) => t.internetUrl || t.intranetUrl);
   if (withUrls.length > 0) {
     // Only reached with includeUrls: the caller asked for these links explicitly.
-    lines.push('Download URLs (they grant access to the backup data):');
+    const lines = ['Download URLs (they grant access to the backup data):'];
     for (const task of withUrls) {
       const urls = [task.internetUrl ? `internet ${task.internetUrl}` : null, task.intranetUrl ? `intranet ${task.intranetUrl}` : null];
       lines.push(`- ${cell(task.taskId)}: ${urls.filter(Boolean).join('; ')}`);
     }
-  } else if (result.tasks.some((t) => t.hasDownloadUrl) && result.tasks.every((t) => t.internetUrl === undefined)) {
-    lines.push('Download URLs exist for some tasks; they are omitted unless includeUrls is true.');
+    return lines;
   }
-  if (result.nextArguments !== null) {
-    lines.push(`More pages: call ${TOOL_NAME} with ${JSON.stringify(result.nextArguments)}`);
+  if (result.tasks.some((t) => t.hasDownloadUrl) && result.tasks.every((t) => t.internetUrl === undefined)) {
+    return ['Download URLs exist for some tasks; they are omitted unless includeUrls is true.'];
   }
+  return [];
+}
+
+function oneTaskText(result: ListResult, input: ListInput): string {
+  const taskId = input.backupSetDownloadTaskId!;
+  const where = `region ${result.request.regionId}${input.backupPlanId ? `, plan ${input.backupPlanId}` : ''}`;
+  const lines = result.warnings.map((w) => `Warning: ${w}`);
+  const task = result.tasks[0];
+  if (task !== undefined) {
+    lines.unshift(`Download task ${taskId} (${where}, times UTC):`);
+    lines.push(...taskDetailLines(task));
+  } else if (result.summary.fetched > 0) {
+    lines.unshift(`Download task ${taskId} (${where}) exists but does not match the requested${filterText(input)}.`);
+  } else {
+    lines.unshift(`No download task ${taskId} was found in ${where}: check the task id, and that the region is the one its plan lives in.`);
+  }
+  return lines.join('\n');
+}
+
+export function renderText(result: ListResult, input: ListInput): string {
+  if (input.backupSetDownloadTaskId) return oneTaskText(result, input);
+  const { summary, page } = result;
+  const lines = coverageLines(result, input);
+  const total = page.totalElements === null ? '' : `, ${count(page.totalElements)} in total`;
+  const subject = `plan ${input.backupPlanId ?? '-'}, region ${result.request.regionId}`;
+  lines.push(`Backup set download tasks for ${subject}: ${pagePosition(result)}${total}.`);
+  const filter = filterText(input);
+  lines.push(`Read ${count(summary.fetched)}, matched ${count(summary.matched)}${filter}, listed ${count(summary.listed)}, ${ORDER[input.sortBy]} (times UTC).`);
+  if (page.pagesFetched === 1 && page.totalPages !== null && page.totalPages > 1) {
+    lines.push('Order: newest first holds within this page only; the API does not order pages by time. Use allPages: true for the newest tasks of the plan.');
+  }
+  for (const warning of result.warnings) lines.push(`Warning: ${warning}`);
+
+  if (summary.fetched === 0) {
+    if (page.pageNum === 0) lines.push(`Plan ${input.backupPlanId ?? '-'} has no download tasks in region ${result.request.regionId}.`);
+    else lines.push(`pageNum ${page.pageNum} is past the last page: nothing was read. Start again at pageNum 0.`);
+    return lines.join('\n');
+  }
+  if (summary.matched === 0) {
+    lines.push(`No task matches the requested${filter}.`);
+    return lines.join('\n');
+  }
+  lines.push(stateCounts(summary));
+  const raw = rawStatusLine(summary);
+  if (raw !== null) lines.push(raw);
+  lines.push(dbTypeLine(summary));
+  lines.push(`Total size ${humanSize(summary.totalDataSizeBytes)}; created ${shortTime(summary.oldestCreatedAt)} to ${shortTime(summary.newestCreatedAt)}.`);
+  lines.push(...failureLines(summary));
+  for (const failed of summary.failedTasks) {
+    const error = failed.errorMessage === null ? NO_ERROR_MESSAGE : clip(failed.errorMessage, 160);
+    lines.push(`- ${cell(failed.taskId)} ${cell(failed.taskName, 32)}: ${stateLabel('failed', failed.status)}: ${error}`);
+  }
+  lines.push('id | name | state | db | format | size | created | finished');
+  for (const task of result.tasks) lines.push(row(task));
+  if (summary.matched > summary.listed) lines.push(`(${count(summary.matched - summary.listed)} more matched tasks not listed: raise limit to see them)`);
+  lines.push(...urlLines(result));
+  if (result.nextArguments !== null) lines.push(`More pages: call ${call(result.nextArguments)}`);
   return lines.join('\n');
 }

@@ -3,47 +3,55 @@ import type { RawTask } from './dbs/page.js';
 import { redactSecrets } from './redact.js';
 import { isoTime } from './time.js';
 
-export const STATES = ['pending', 'running', 'paused', 'stopped', 'succeeded', 'failed', 'unknown'] as const;
+export const STATES = ['pending', 'running', 'paused', 'succeeded', 'failed', 'unknown'] as const;
 export type State = (typeof STATES)[number];
 
-const STATE_OF_STATUS: Record<string, State> = {
-  checking: 'pending',
-  check_pass: 'pending',
-  schedule: 'pending',
-  running: 'running',
-  pause: 'paused',
-  finish: 'succeeded',
-  init: 'failed',
-  stop: 'failed',
-  failed: 'failed',
-  warning: 'failed',
-  caught: 'failed',
+/**
+ * The official SDK reference (dbs-20190306) defines `init` as "not started: the precheck failed" and
+ * `stop` as "the download task failed"; the older API document calls `warning` failed and `Caught` abnormal.
+ */
+const STATUS_TABLE: Record<string, { state: State; meaning: string }> = {
+  checking: { state: 'pending', meaning: 'precheck running' },
+  check_pass: { state: 'pending', meaning: 'precheck passed, not started yet' },
+  schedule: { state: 'pending', meaning: 'scheduled, waiting to start' },
+  running: { state: 'running', meaning: 'downloading' },
+  pause: { state: 'paused', meaning: 'paused' },
+  finish: { state: 'succeeded', meaning: 'finished' },
+  init: { state: 'failed', meaning: 'precheck failed, not started' },
+  stop: { state: 'failed', meaning: 'download task failed' },
+  failed: { state: 'failed', meaning: 'failed' },
+  warning: { state: 'failed', meaning: 'failed, reported as warning' },
+  caught: { state: 'failed', meaning: 'abnormal, counted as failed' },
 };
 
-const STATUS_MEANING: Record<string, string> = {
-  init: 'precheck failed, not started',
-  checking: 'precheck running',
-  check_pass: 'precheck passed',
-  schedule: 'scheduled',
-  running: 'downloading',
-  pause: 'paused',
-  finish: 'finished',
-  stop: 'the download task failed',
-  failed: 'failed',
-  warning: 'failed',
-  caught: 'abnormal',
-};
-
-/** What a raw status means, per the official SDK reference and the seed document; null when unknown. */
-export function statusMeaning(status: string | null): string | null {
-  if (status === null) return null;
-  return STATUS_MEANING[status.toLowerCase()] ?? null;
-}
+/** Raw statuses that count as failed, for the tool description. */
+export const FAILED_STATUSES = Object.keys(STATUS_TABLE).filter((status) => STATUS_TABLE[status]!.state === 'failed');
 
 /** The API mixes cases ("Caught", "finish"): compare lower-cased. */
 export function stateOf(status: string | null): State {
   if (status === null) return 'unknown';
-  return STATE_OF_STATUS[status.toLowerCase()] ?? 'unknown';
+  return STATUS_TABLE[status.toLowerCase()]?.state ?? 'unknown';
+}
+
+/** What a raw status means, in words; null for a status the API does not document. */
+export function statusMeaning(status: string | null): string | null {
+  if (status === null) return null;
+  return STATUS_TABLE[status.toLowerCase()]?.meaning ?? null;
+}
+
+// Statuses whose name already says what the state says: shown beside it without a meaning.
+const SELF_EVIDENT = new Set(['finish', 'pause']);
+
+/**
+ * The state as the text shows it: with the raw status beside it wherever the two differ, and its
+ * meaning where that adds something: `failed (init: precheck failed, not started)`, `succeeded (finish)`.
+ */
+export function stateLabel(state: State, status: string | null): string {
+  if (status === null) return state;
+  const lower = status.toLowerCase();
+  if (lower === state) return state;
+  if (SELF_EVIDENT.has(lower)) return `${state} (${status})`;
+  return `${state} (${status}: ${statusMeaning(status) ?? 'not a documented status'})`;
 }
 
 export interface DownloadTask {
@@ -159,14 +167,29 @@ export function normaliseTask(raw: RawTask, includeUrls: boolean): DownloadTask 
   return task;
 }
 
-/** Newest first; tasks without a creation time last; ties broken by task id. */
+export type SortBy = 'created' | 'finished';
+
+function newerFirst(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  // ISO times of one length compare as text; a year past 9999 takes the longer, signed form.
+  if (a.length === b.length) return a < b ? 1 : -1;
+  return Date.parse(a) < Date.parse(b) ? 1 : -1;
+}
+
+/** Newest first by creation time; tasks without one last; ties broken by task id. */
 export function compareNewestFirst(a: DownloadTask, b: DownloadTask): number {
-  if (a.createdAt !== b.createdAt) {
-    if (a.createdAt === null) return 1;
-    if (b.createdAt === null) return -1;
-    return a.createdAt < b.createdAt ? 1 : -1;
-  }
-  return (a.taskId ?? '').localeCompare(b.taskId ?? '');
+  return newerFirst(a.createdAt, b.createdAt) || (a.taskId ?? '').localeCompare(b.taskId ?? '');
+}
+
+/** Newest first by finish time; unfinished tasks last, newest created first among them. */
+export function compareFinishedFirst(a: DownloadTask, b: DownloadTask): number {
+  return newerFirst(a.finishedAt, b.finishedAt) || compareNewestFirst(a, b);
+}
+
+export function comparatorFor(sortBy: SortBy): (a: DownloadTask, b: DownloadTask) => number {
+  return sortBy === 'finished' ? compareFinishedFirst : compareNewestFirst;
 }
 
 export interface FailedTask {
@@ -176,11 +199,30 @@ export interface FailedTask {
   errorMessage: string | null;
 }
 
+export interface FailureReason {
+  /** The exact error message, or "no error message". */
+  reason: string;
+  count: number;
+  /** At most MAX_IDS_PER_REASON, newest first. */
+  taskIds: string[];
+}
+
+export interface Coverage {
+  /** True when every task of the plan was read: from page 0 to the last page. */
+  complete: boolean;
+  tasksRead: number;
+  totalElements: number | null;
+}
+
 export interface Summary {
   fetched: number;
   matched: number;
   listed: number;
   byState: Record<State, number>;
+  dataSizeBytesByState: Record<State, number>;
+  byDbType: Record<string, number>;
+  failureReasons: FailureReason[];
+  coverage: Coverage;
   byStatus: Record<string, number>;
   totalDataSizeBytes: number;
   newestCreatedAt: string | null;
@@ -188,16 +230,26 @@ export interface Summary {
   failedTasks: FailedTask[];
 }
 
+/** The summary before coverage, which only the caller that read the pages can tell. */
+export type TaskCounts = Omit<Summary, 'coverage'>;
+
 export const MAX_FAILED_IN_SUMMARY = 50;
+export const MAX_IDS_PER_REASON = 20;
+export const NO_ERROR_MESSAGE = 'no error message';
+/** The key a missing raw status or database type is counted under. */
+export const NONE = '(none)';
 
 export function emptyStateCounts(): Record<State, number> {
-  return { pending: 0, running: 0, paused: 0, stopped: 0, succeeded: 0, failed: 0, unknown: 0 };
+  return { pending: 0, running: 0, paused: 0, succeeded: 0, failed: 0, unknown: 0 };
 }
 
-/** Keeps the `size` newest of the tasks it is given, in any order, with little more than `size` held at once. */
+/** Keeps the `size` first tasks in `order` of those it is given, in any order, with little more than `size` held at once. */
 class NewestTasks {
   private items: DownloadTask[] = [];
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly order: (a: DownloadTask, b: DownloadTask) => number,
+  ) {}
 
   add(task: DownloadTask): void {
     this.items.push(task);
@@ -211,7 +263,7 @@ class NewestTasks {
   }
 
   private trim(): void {
-    this.items.sort(compareNewestFirst);
+    this.items.sort(this.order);
     if (this.items.length > this.size) this.items.length = this.size;
   }
 }
@@ -219,32 +271,58 @@ class NewestTasks {
 /** Counts over matched tasks, fed one at a time in any order. */
 class SummaryCounter {
   private readonly byState = emptyStateCounts();
+  private readonly dataSizeBytesByState = emptyStateCounts();
   private readonly byStatus: Record<string, number> = {};
-  private readonly failed = new NewestTasks(MAX_FAILED_IN_SUMMARY);
+  private readonly byDbType: Record<string, number> = {};
+  private readonly reasons = new Map<string, { count: number; tasks: NewestTasks }>();
+  private readonly failed: NewestTasks;
   private matched = 0;
   private totalDataSizeBytes = 0;
   private newest: string | null = null;
   private oldest: string | null = null;
 
+  constructor(private readonly order: (a: DownloadTask, b: DownloadTask) => number) {
+    this.failed = new NewestTasks(MAX_FAILED_IN_SUMMARY, order);
+  }
+
   add(task: DownloadTask): void {
     this.matched += 1;
     this.byState[task.state] += 1;
-    const status = task.status ?? '(none)';
+    this.dataSizeBytesByState[task.state] += task.dataSizeBytes ?? 0;
+    const status = task.status ?? NONE;
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+    const dbType = task.dbType ?? NONE;
+    this.byDbType[dbType] = (this.byDbType[dbType] ?? 0) + 1;
     this.totalDataSizeBytes += task.dataSizeBytes ?? 0;
     if (task.createdAt !== null) {
-      if (this.newest === null || task.createdAt > this.newest) this.newest = task.createdAt;
-      if (this.oldest === null || task.createdAt < this.oldest) this.oldest = task.createdAt;
+      if (this.newest === null || newerFirst(task.createdAt, this.newest) < 0) this.newest = task.createdAt;
+      if (this.oldest === null || newerFirst(task.createdAt, this.oldest) > 0) this.oldest = task.createdAt;
     }
-    if (task.state === 'failed') this.failed.add(task);
+    if (task.state === 'failed') {
+      this.failed.add(task);
+      const reason = task.errorMessage ?? NO_ERROR_MESSAGE;
+      let group = this.reasons.get(reason);
+      if (group === undefined) this.reasons.set(reason, (group = { count: 0, tasks: new NewestTasks(MAX_IDS_PER_REASON, this.order) }));
+      group.count += 1;
+      group.tasks.add(task);
+    }
   }
 
-  summary(fetched: number, listed: number): Summary {
+  counts(fetched: number, listed: number): TaskCounts {
+    const failureReasons = [...this.reasons].map(([reason, group]) => ({
+      reason,
+      count: group.count,
+      taskIds: group.tasks.newestFirst().map((t) => t.taskId ?? NONE),
+    }));
+    failureReasons.sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
     return {
       fetched,
       matched: this.matched,
       listed,
       byState: this.byState,
+      dataSizeBytesByState: this.dataSizeBytesByState,
+      byDbType: this.byDbType,
+      failureReasons,
       byStatus: this.byStatus,
       totalDataSizeBytes: this.totalDataSizeBytes,
       newestCreatedAt: this.newest,
@@ -255,14 +333,30 @@ class SummaryCounter {
 }
 
 /** Counts cover every matched task, not only the listed ones; failedTasks are the newest failed ones. */
-export function summariseTasks(fetched: number, matched: readonly DownloadTask[], listed: number): Summary {
-  const counter = new SummaryCounter();
+export function summariseTasks(fetched: number, matched: readonly DownloadTask[], listed: number, sortBy: SortBy = 'created'): TaskCounts {
+  const counter = new SummaryCounter(comparatorFor(sortBy));
   for (const task of matched) counter.add(task);
-  return counter.summary(fetched, listed);
+  return counter.counts(fetched, listed);
+}
+
+/** A creation-time window in epoch ms: `after` inclusive, `before` exclusive; null for no bound. */
+export interface TimeWindow {
+  after: number | null;
+  before: number | null;
+}
+
+/** Tasks without a creation time fall outside any window: nothing says when they were made. */
+export function inWindow(task: DownloadTask, window: TimeWindow): boolean {
+  if (window.after === null && window.before === null) return true;
+  if (task.createdAt === null) return false;
+  const created = Date.parse(task.createdAt);
+  return (window.after === null || created >= window.after) && (window.before === null || created < window.before);
 }
 
 export interface DigestOptions {
   states: readonly State[];
+  window: TimeWindow;
+  sortBy: SortBy;
   limit: number;
   includeUrls: boolean;
 }
@@ -275,13 +369,14 @@ export interface DigestOptions {
 export class TaskDigest {
   private readonly seen = new Set<string>();
   private readonly wanted: ReadonlySet<State>;
-  private readonly counter = new SummaryCounter();
+  private readonly counter: SummaryCounter;
   private readonly listed: NewestTasks;
   private fetched = 0;
 
   constructor(private readonly options: DigestOptions) {
     this.wanted = new Set(options.states);
-    this.listed = new NewestTasks(options.limit);
+    this.counter = new SummaryCounter(comparatorFor(options.sortBy));
+    this.listed = new NewestTasks(options.limit, comparatorFor(options.sortBy));
   }
 
   add(page: readonly RawTask[]): void {
@@ -293,13 +388,14 @@ export class TaskDigest {
       }
       this.fetched += 1;
       if (this.wanted.size > 0 && !this.wanted.has(task.state)) continue;
+      if (!inWindow(task, this.options.window)) continue;
       this.counter.add(task);
       this.listed.add(task);
     }
   }
 
-  result(): { summary: Summary; tasks: DownloadTask[] } {
+  result(): { counts: TaskCounts; tasks: DownloadTask[] } {
     const tasks = this.listed.newestFirst();
-    return { summary: this.counter.summary(this.fetched, tasks.length), tasks };
+    return { counts: this.counter.counts(this.fetched, tasks.length), tasks };
   }
 }

@@ -142,6 +142,8 @@ export async function waitForDownloadTask(input: WaitInput, deps: WaitDeps): Pro
           allPages: false,
           maxPages: 1,
           states: [],
+          window: { after: null, before: null },
+          sortBy: 'created',
           limit: 1,
           includeUrls: input.includeUrls,
         },

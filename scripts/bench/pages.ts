@@ -31,7 +31,7 @@ interface Expected {
 
 function expectedFromFixture(): Expected {
   const raw = makeTasks({ planId: PLAN_ID, count: PLAN_TASKS, seed: PLAN_SEED });
-  const byState: Record<string, number> = { pending: 0, running: 0, paused: 0, stopped: 0, succeeded: 0, failed: 0, unknown: 0 };
+  const byState: Record<string, number> = { pending: 0, running: 0, paused: 0, succeeded: 0, failed: 0, unknown: 0 };
   for (const task of raw) byState[STATE_OF[String(task.BackupSetDownloadStatus).toLowerCase()] ?? 'unknown']! += 1;
   const newestIds = raw
     .map((t) => ({ id: String(t.BackupSetDownloadTaskId), created: Number(t.BackupSetDownloadCreateTime) }))

@@ -14,7 +14,7 @@ const STATE: Record<string, string> = {
   init: 'failed', stop: 'failed', failed: 'failed', warning: 'failed', caught: 'failed',
 };
 function expectedByState(raw: typeof tasks): Record<string, number> {
-  const counts: Record<string, number> = { pending: 0, running: 0, paused: 0, stopped: 0, succeeded: 0, failed: 0, unknown: 0 };
+  const counts: Record<string, number> = { pending: 0, running: 0, paused: 0, succeeded: 0, failed: 0, unknown: 0 };
   for (const t of raw) counts[STATE[String(t.BackupSetDownloadStatus ?? '').toLowerCase()] ?? 'unknown']! += 1;
   return counts;
 }

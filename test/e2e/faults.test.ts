@@ -110,14 +110,15 @@ describe('fault matrix over stdio', () => {
 
   it('returns the pages before a failing page, with a warning and where to resume', async () => {
     sim.addFault({ kind: 'server-error', pageNum: 1 });
-    const { result } = await call(session, { backupPlanId: PLAN, allPages: true });
+    const { result } = await call(session, { backupPlanId: PLAN, allPages: true, pageSize: 30 });
     sim.clearFaults();
     expect(result.isError).toBeFalsy();
     const s = result.structuredContent as { page: { hasMore: boolean; nextPageNum: number; pagesFetched: number }; summary: { fetched: number } };
     expect(s.page).toMatchObject({ hasMore: true, nextPageNum: 1, pagesFetched: 1 });
     expect(s.summary.fetched).toBe(30);
     expect(result.text).toContain('Warning: page 1 failed after 3 attempts (InternalError: ');
-    expect(result.text).toContain('More pages: call list_backup_set_download_tasks with {"backupPlanId":"dbs1faultplan1","pageSize":30,"pageNum":1,"allPages":true,"maxPages":10}');
+    expect(result.text).toContain('More pages: call list_backup_set_download_tasks with {"backupPlanId":"dbs1faultplan1","pageSize":30,"pageNum":1,"allPages":true,"maxPages":50}');
+    expect(result.text.split('\n')[0]).toBe('Partial result: this call read 30 of 40 tasks of this plan (pageNum 0): the counts below cover those 30 only.');
   });
 });
 

@@ -17,9 +17,9 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const KEYS = ['backupPlanId', 'backupSetDownloadTaskId', 'pageSize', 'pageNum', 'allPages', 'maxPages', 'states', 'limit', 'includeUrls', 'regionId', 'clientToken'];
+const KEYS = ['backupPlanId', 'backupSetDownloadTaskId', 'pageSize', 'pageNum', 'allPages', 'maxPages', 'states', 'createdAfter', 'createdBefore', 'sortBy', 'limit', 'includeUrls', 'regionId', 'clientToken'];
 const value = fc.oneof(
-  fc.constantFrom('dbs1demoplan01', 'dbs1emptyplan0', '', 'dbs1nosuchplan', 30, 50, 100, 0, -1, 1e9, true, false, null, ['failed'], ['nope'], 'cn-hangzhou'),
+  fc.constantFrom('dbs1demoplan01', 'dbs1emptyplan0', '', 'dbs1nosuchplan', 30, 50, 100, 0, -1, 1e9, true, false, null, ['failed'], ['nope'], 'cn-hangzhou', '7d', '2026-11-20', 'finished'),
   fc.string({ maxLength: 80 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.integer(),
@@ -36,8 +36,11 @@ const plausible = fc.record(
     pageSize: fc.constantFrom(30, 50, 100, 40),
     pageNum: fc.integer({ min: -1, max: 4 }),
     allPages: fc.boolean(),
-    maxPages: fc.integer({ min: 0, max: 51 }),
+    maxPages: fc.integer({ min: 0, max: 101 }),
     states: fc.uniqueArray(fc.constantFrom('pending', 'running', 'paused', 'stopped', 'succeeded', 'failed', 'unknown'), { maxLength: 7 }),
+    createdAfter: fc.constantFrom('2026-11-20', '2026-11-20T08:00:00+08:00', '36h', '', '2026-02-30'),
+    createdBefore: fc.constantFrom('2026-11-27', '1w', '', '2026-11-27T25:00'),
+    sortBy: fc.constantFrom('created', 'finished', 'finished', 'size'),
     limit: fc.integer({ min: 0, max: 1001 }),
     includeUrls: fc.boolean(),
     clientToken: fc.stringMatching(/^[!-~]{1,64}$/),

@@ -67,7 +67,7 @@ describe('the built server over stdio against the simulator', () => {
     const s = result.structuredContent as unknown as Structured;
     expect(s.summary).toMatchObject({ fetched: 0, matched: 0, listed: 0 });
     expect(s.page).toMatchObject({ totalElements: 0, hasMore: false, nextPageNum: null });
-    expect(result.text).toContain('No download tasks.');
+    expect(result.text).toContain('Plan dbs1emptyplan0 has no download tasks in region cn-hangzhou.');
   });
 
   it('finds a single task by id, keeping its 64-bit gateway id exact', async () => {
@@ -91,10 +91,12 @@ describe('the built server over stdio against the simulator', () => {
     expect(JSON.stringify(withUrls.structuredContent)).toMatch(/Signature=/);
   });
 
-  it('answers an unknown plan with the API error Param.NotFound', async () => {
+  it('answers an unknown plan with the API error Param.NotFound, naming the region it was looked up in', async () => {
     const result = await session.callTool({ backupPlanId: 'dbs1nosuchplan' });
     expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/^Param\.NotFound: The specified parameter BackupPlanId value is not valid\.\nHTTP 400, request id [0-9A-F-]+\nNext: /);
+    expect(result.text).toMatch(
+      /^Param\.NotFound: backup plan dbs1nosuchplan was not found in region cn-hangzhou \(endpoint 127\.0\.0\.1:\d+; list_backup_plans lists the plans of a region\): The specified parameter BackupPlanId value is not valid\.\nHTTP 400, request id [0-9A-F-]+\nNext: /,
+    );
   });
 
   it('never sends RegionId on the wire, whatever region is asked for', async () => {

@@ -42,6 +42,11 @@ const input = fc.record({
   allPages: fc.boolean(),
   maxPages: fc.integer({ min: 1, max: 5 }),
   states: fc.uniqueArray(fc.constantFrom(...STATES), { maxLength: 3 }),
+  window: fc.record({
+    after: fc.option(fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }), { nil: null }),
+    before: fc.option(fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }), { nil: null }),
+  }),
+  sortBy: fc.constantFrom('created' as const, 'finished' as const),
   limit: fc.integer({ min: 1, max: 150 }),
   includeUrls: fc.boolean(),
 });

@@ -31,6 +31,9 @@ describe('tools/list', () => {
       'allPages',
       'maxPages',
       'states',
+      'createdAfter',
+      'createdBefore',
+      'sortBy',
       'limit',
       'includeUrls',
       'regionId',
@@ -48,11 +51,16 @@ describe('tools/call input checks', () => {
     [{ backupPlanId: 'p', pageSize: 40 }, /pageSize must be 30, 50 or 100/],
     [{ backupPlanId: 'p', pageNum: -1 }, /pageNum/],
     [{ backupPlanId: 'p', pageNum: 1.5 }, /pageNum/],
-    [{ backupPlanId: 'p', maxPages: 51 }, /maxPages/],
+    [{ backupPlanId: 'p', maxPages: 101 }, /maxPages/],
     [{ backupPlanId: 'p', limit: 0 }, /limit/],
-    [{ backupPlanId: 'p', states: ['done'] }, /states are pending, running, paused, stopped, succeeded, failed, unknown/],
+    [{ backupPlanId: 'p', states: ['done'] }, /states are pending, running, paused, succeeded, failed, unknown/],
+    [{ backupPlanId: 'p', states: ['stopped'] }, /states are pending, running, paused, succeeded, failed, unknown/],
+    [{ backupPlanId: 'p', sortBy: 'size' }, /sortBy is created or finished/],
+    [{ backupPlanId: 'p', createdAfter: 'yesterday' }, /^InvalidInput: createdAfter "yesterday" is not an ISO 8601 date \(2026-11-20\), date-time \(2026-11-20T08:00:00Z\) or age \(90m, 24h, 7d, 2w\)/],
+    [{ backupPlanId: 'p', createdBefore: '2026-02-30' }, /^InvalidInput: createdBefore "2026-02-30" is not/],
+    [{ backupPlanId: 'p', createdAfter: '2026-11-21', createdBefore: '2026-11-20' }, /^InvalidInput: createdAfter must be earlier than createdBefore/],
     [{ backupPlanId: 'p', regionId: 'CN_HANGZHOU' }, /regionId looks like cn-hangzhou/],
-    [{ backupPlanId: 'p', pagesize: 50 }, /unknown key\(s\) pagesize; allowed keys: backupPlanId, backupSetDownloadTaskId, pageSize, pageNum, allPages, maxPages, states, limit, includeUrls, regionId, clientToken/],
+    [{ backupPlanId: 'p', pagesize: 50 }, /unknown key\(s\) pagesize; allowed keys: backupPlanId, backupSetDownloadTaskId, pageSize, pageNum, allPages, maxPages, states, createdAfter, createdBefore, sortBy, limit, includeUrls, regionId, clientToken/],
     [{ backupPlanId: 'p; rm -rf' }, /Backup plan ID takes letters, digits/],
     [{ backupPlanId: 'x'.repeat(65) }, /at most 64 characters/],
     [{ backupPlanId: 'p', clientToken: 'has space' }, /clientToken takes printable ASCII/],
@@ -75,7 +83,11 @@ describe('tools/call results', () => {
     expect(structured.page).toEqual({ pageNum: 0, pageSize: 30, pagesFetched: 1, totalPages: 3, totalElements: 75, hasMore: true, nextPageNum: 1 });
     expect(structured.summary.fetched).toBe(30);
     expect(structured.tasks[0]!.taskId).toBe('t029');
-    expect(result.text.split('\n')[0]).toBe('Backup set download tasks for plan plan1, region cn-hangzhou: pageNum 0 (of pages 0-2, 30 tasks per page), 75 in total.');
+    expect(result.text.split('\n').slice(0, 3)).toEqual([
+      'Partial result: this call read 30 of 75 tasks of this plan (pageNum 0): the counts below cover those 30 only.',
+      'For counts over the whole plan, call list_backup_set_download_tasks with {"backupPlanId":"plan1","allPages":true}.',
+      'Backup set download tasks for plan plan1, region cn-hangzhou: pageNum 0 (of pages 0-2, 30 tasks per page), 75 in total.',
+    ]);
     expect(result.text).toContain('More pages: call list_backup_set_download_tasks with {"backupPlanId":"plan1","pageSize":30,"pageNum":1}');
   });
 
@@ -88,7 +100,35 @@ describe('tools/call results', () => {
       { onprogress: (p) => progress.push(p.progress) },
     );
     expect(result.isError).toBeFalsy();
-    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // 100 tasks a page by default with allPages.
+    expect(progress).toEqual([1, 2, 3]);
+  });
+
+  it('reads 100 tasks a page, up to 50 pages, by default with allPages', async () => {
+    const { callTool, client } = await connect(rawTasks(5200));
+    const result = await callTool({ backupPlanId: 'p', allPages: true });
+    expect(client.requests.map((r) => r.pageSize)).toEqual(Array(50).fill(100));
+    expect((result.structuredContent as { summary: { coverage: unknown } }).summary.coverage).toEqual({ complete: false, tasksRead: 5000, totalElements: 5200 });
+    expect(result.text.split('\n').slice(0, 2)).toEqual([
+      'Partial result: this call read 5,000 of 5,200 tasks of this plan (pageNum 0-49): the counts below cover those 5,000 only.',
+      'For counts over the whole plan, call list_backup_set_download_tasks with {"backupPlanId":"p","allPages":true,"maxPages":52}.',
+    ]);
+  });
+
+  it('keeps a creation window given as an age, counted back from the call', async () => {
+    const now = Date.now();
+    const tasks = [1, 5, 23, 25, 49].map((hours, i) => ({ BackupSetDownloadTaskId: `h${hours}`, BackupSetDownloadStatus: 'finish', BackupSetDownloadCreateTime: now - hours * 3_600_000 - i }));
+    const { callTool } = await connect(tasks);
+    const result = await callTool({ backupPlanId: 'p', createdAfter: '24h' });
+    expect((result.structuredContent as { tasks: { taskId: string }[] }).tasks.map((t) => t.taskId)).toEqual(['h1', 'h5', 'h23']);
+    expect(result.text).toMatch(/^Read 5, matched 3 \(created at or after \d{4}-\d{2}-\d{2} \d{2}:\d{2}\), listed 3/m);
+  });
+
+  it('takes an empty createdAfter or createdBefore as unset', async () => {
+    const { callTool } = await connect(rawTasks(10));
+    const result = await callTool({ backupPlanId: 'p', createdAfter: '', createdBefore: '' });
+    expect(result.isError).toBeFalsy();
+    expect((result.structuredContent as { summary: { matched: number } }).summary.matched).toBe(10);
   });
 
   it('answers an API failure with isError, the code first and a next step', async () => {

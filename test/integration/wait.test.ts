@@ -100,7 +100,7 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
     const out = output(result);
     expect(out).toMatchObject({ outcome: 'failed', looks: 1, next: null, task: { state: 'failed', status: 'stop' } });
     const lines = result.text.split('\n');
-    expect(lines[0]).toMatch(/^dbstkstop failed: failed \(stop: the download task failed\) after 0s, 1 look/);
+    expect(lines[0]).toMatch(/^dbstkstop failed: failed \(stop: download task failed\) after 0s, 1 look/);
     expect(lines[1]).toBe('Error: disk full on download target: 0 bytes left in /data/dbs');
     expect(sim.requests[1]?.query).toMatchObject({ BackupSetDownloadTaskId: 'dbstkstop', BackupPlanId: PLAN });
     // The SDK polls a task made for a plain call every second; this call does not wait for that poll.

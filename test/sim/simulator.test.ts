@@ -916,7 +916,9 @@ describe('fixtures', () => {
       const size = t.BackupSetDataSize;
       if (size !== undefined) expect(size).toBeGreaterThanOrEqual(0);
       if (size !== undefined) expect(size).toBeLessThanOrEqual(200 * 1024 ** 3);
-      expect(t.ErrMessage === '', String(t.BackupSetDownloadTaskId)).toBe(!['failed', 'warning', 'caught'].includes(status));
+      // Every status the tool counts as failed carries an error message; init ones name the failed precheck.
+      expect(t.ErrMessage === '', String(t.BackupSetDownloadTaskId)).toBe(!['init', 'stop', 'failed', 'warning', 'caught'].includes(status));
+      if (status === 'init') expect(t.ErrMessage).toMatch(/^precheck failed: /);
       const finished = t.BackupSetDownloadFinishTime as number;
       if (['init', 'checking', 'check_pass', 'schedule', 'running', 'pause', 'caught'].includes(status)) expect(finished).toBe(0);
       else expect(finished).toBeGreaterThan(t.BackupSetDownloadCreateTime as number);

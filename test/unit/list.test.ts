@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { DbsError } from '../../src/dbs/errors.js';
-import { listDownloadTasks, nextArgumentsOf, type ListInput } from '../../src/list.js';
+import { listDownloadTasks, nextArgumentsOf, wholePlanArgumentsOf, type ListInput } from '../../src/list.js';
 import { fakeClient, rawTasks } from '../helpers/fake-client.js';
 
 const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4 };
@@ -12,6 +12,8 @@ const input = (over: Partial<ListInput> = {}): ListInput => ({
   allPages: false,
   maxPages: 10,
   states: [],
+  window: { after: null, before: null },
+  sortBy: 'created',
   limit: 100,
   includeUrls: false,
   ...over,
@@ -46,7 +48,7 @@ describe('listDownloadTasks', () => {
     expect(client.requests.map((r) => r.pageNum).sort()).toEqual([0, 1, 2, 3, 4]);
     expect(result.page).toMatchObject({ pagesFetched: 5, hasMore: false, nextPageNum: null, totalElements: 250 });
     expect(result.summary).toMatchObject({ fetched: 250, matched: 250, listed: 10 });
-    expect(result.summary.byState).toEqual({ pending: 0, running: 62, paused: 0, stopped: 0, succeeded: 63, failed: 125, unknown: 0 });
+    expect(result.summary.byState).toEqual({ pending: 0, running: 62, paused: 0, succeeded: 63, failed: 125, unknown: 0 });
     expect(result.tasks.map((t) => t.taskId)).toEqual(['t249', 't248', 't247', 't246', 't245', 't244', 't243', 't242', 't241', 't240']);
     expect(progress).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
     expect(result.request.requestIds).toEqual(['REQ-0', 'REQ-1', 'REQ-2', 'REQ-3', 'REQ-4']);
@@ -58,10 +60,11 @@ describe('listDownloadTasks', () => {
     expect(result.nextArguments).toEqual({ backupPlanId: 'plan1', pageSize: 30, pageNum: 3, allPages: true, maxPages: 2 });
   });
 
-  it('filters by state across pages and counts only matches', async () => {
+  it('filters by state across pages and counts only matches (init is a failed precheck)', async () => {
     const result = await listDownloadTasks(input({ allPages: true, states: ['failed'] }), { client: fakeClient(rawTasks(100)), config });
     expect(result.summary).toMatchObject({ fetched: 100, matched: 50, listed: 50 });
     expect(result.tasks.every((t) => t.state === 'failed')).toBe(true);
+    expect(result.summary.byStatus).toEqual({ failed: 25, init: 25 });
     expect(result.summary.failedTasks).toHaveLength(50);
     expect(result.summary.byState.succeeded).toBe(0);
   });
@@ -101,6 +104,43 @@ describe('listDownloadTasks', () => {
     const result = await listDownloadTasks(input({ allPages: true }), { client: fakeClient([]), config });
     expect(result.page).toEqual({ pageNum: 0, pageSize: 30, pagesFetched: 1, totalPages: 0, totalElements: 0, hasMore: false, nextPageNum: null });
     expect(result.tasks).toEqual([]);
+    expect(result.summary.coverage).toEqual({ complete: true, tasksRead: 0, totalElements: 0 });
+  });
+
+  it.each([
+    ['one page of several', input(), { complete: false, tasksRead: 30, totalElements: 75 }],
+    ['every page', input({ allPages: true }), { complete: true, tasksRead: 75, totalElements: 75 }],
+    ['the last pages only', input({ allPages: true, pageNum: 1 }), { complete: false, tasksRead: 45, totalElements: 75 }],
+    ['pages up to maxPages', input({ allPages: true, maxPages: 2 }), { complete: false, tasksRead: 60, totalElements: 75 }],
+  ])('tells whether it read the whole plan: %s', async (_name, listInput, coverage) => {
+    const result = await listDownloadTasks(listInput, { client: fakeClient(rawTasks(75)), config });
+    expect(result.summary.coverage).toEqual(coverage);
+  });
+
+  it('keeps only tasks created in the window, and sorts by finish time when asked', async () => {
+    // rawTasks are created a minute apart from 2026-11-01 00:00; give every other one a finish time, oldest finishing last.
+    const tasks = rawTasks(60).map((t, i) => ({ ...t, BackupSetDownloadFinishTime: i % 2 === 0 ? Date.UTC(2026, 10, 2) - i * 60_000 : 0 }));
+    const window = { after: Date.UTC(2026, 10, 1, 0, 10), before: Date.UTC(2026, 10, 1, 0, 20) };
+    const result = await listDownloadTasks(input({ allPages: true, window, sortBy: 'finished' }), { client: fakeClient(tasks), config });
+    expect(result.summary).toMatchObject({ fetched: 60, matched: 10, listed: 10 });
+    expect(result.tasks.map((t) => t.taskId)).toEqual(['t010', 't012', 't014', 't016', 't018', 't019', 't017', 't015', 't013', 't011']);
+  });
+
+  it.each([
+    ['Forbidden.RAM', 'no access to BackupPlanId dbs1x'],
+    ['Throttling.User', 'Request was denied'],
+  ])('leaves other errors as they are: %s', async (code, message) => {
+    const fail = () => new DbsError(code, message, { httpStatus: 400 });
+    await expect(listDownloadTasks(input(), { client: fakeClient([], { fail }), config })).rejects.toMatchObject({ code, message });
+  });
+
+  it('names the region when the plan is unknown', async () => {
+    const fail = () => new DbsError('Param.NotFound', 'The specified parameter BackupPlanId value is not valid.', { httpStatus: 400, requestId: 'R1' });
+    await expect(listDownloadTasks(input({ regionId: 'ap-southeast-1' }), { client: fakeClient([], { fail }), config })).rejects.toMatchObject({
+      code: 'Param.NotFound',
+      requestId: 'R1',
+      message: 'backup plan plan1 was not found in region ap-southeast-1 (endpoint dbs-api.ap-southeast-1.aliyuncs.com; list_backup_plans lists the plans of a region): The specified parameter BackupPlanId value is not valid.',
+    });
   });
 
   it('keeps at most concurrency pages in flight', async () => {
@@ -143,5 +183,31 @@ describe('nextArgumentsOf', () => {
     expect(
       nextArgumentsOf(input({ backupPlanId: undefined, backupSetDownloadTaskId: 'tk', regionId: 'cn-beijing', states: ['failed'], limit: 5, includeUrls: true, clientToken: 'x', pageSize: 100 }), 4),
     ).toEqual({ backupSetDownloadTaskId: 'tk', regionId: 'cn-beijing', pageSize: 100, pageNum: 4, states: ['failed'], limit: 5, includeUrls: true });
+  });
+
+  it('gives the time window as instants, so that an age does not move, and the sort order', () => {
+    const window = { after: Date.UTC(2026, 10, 20, 8), before: null };
+    expect(nextArgumentsOf(input({ window, sortBy: 'finished', allPages: true }), 2)).toEqual({
+      backupPlanId: 'plan1',
+      pageSize: 30,
+      pageNum: 2,
+      allPages: true,
+      maxPages: 10,
+      createdAfter: '2026-11-20T08:00:00.000Z',
+      sortBy: 'finished',
+    });
+  });
+});
+
+describe('wholePlanArgumentsOf', () => {
+  it.each([
+    [0, { backupPlanId: 'plan1', allPages: true, states: ['failed'] }],
+    [5000, { backupPlanId: 'plan1', allPages: true, states: ['failed'] }],
+    [5001, { backupPlanId: 'plan1', allPages: true, maxPages: 51, states: ['failed'] }],
+    [10_000, { backupPlanId: 'plan1', allPages: true, maxPages: 100, states: ['failed'] }],
+    [10_001, null],
+    [null, null],
+  ])('%j tasks: %j', (total, args) => {
+    expect(wholePlanArgumentsOf(input({ states: ['failed'], pageNum: 3, clientToken: 't' }), total)).toEqual(args);
   });
 });

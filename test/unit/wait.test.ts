@@ -152,10 +152,10 @@ describe('renderWaitText', () => {
     const result = await waitForDownloadTask(INPUT, { client: scriptedClient(['running', 'stop']), config: TEST_CONFIG, clock: fakeClock() });
     const lines = renderWaitText(result).split('\n');
     expect(lines.slice(0, 3)).toEqual([
-      'dbstk1 failed: failed (stop: the download task failed) after 10s, 2 looks (region cn-hangzhou, times UTC).',
+      'dbstk1 failed: failed (stop: download task failed) after 10s, 2 looks (region cn-hangzhou, times UTC).',
       'Error: gateway offline',
       'Seen: 09:00:00 running -> 09:00:10 stop',
     ]);
-    expect(lines).toContain('State: failed (stop: the download task failed)');
+    expect(lines).toContain('State: failed (stop: download task failed)');
   });
 });

@@ -1,0 +1,274 @@
+/**
+ * Everyday questions about download tasks, asked of the built server over stdio against the simulator
+ * and answered from the text block alone, as a model that never sees structuredContent would.
+ * Every expected answer is worked out here from the raw fixtures, independently of the server's code.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTasks } from '../../sim/fixtures.js';
+import { startSimulator, type RawTask, type Simulator } from '../../sim/simulator.js';
+import { simulatorEnv, spawnServer, type StdioSession } from '../helpers/stdio.js';
+
+const PLAN = 'dbs1qaplan0001';
+const BIG = 'dbs1qabigplan1';
+const EMPTY = 'dbs1qaempty001';
+const RECENT = 'dbs1qarecent01';
+const HOUR = 3_600_000;
+
+const plan = makeTasks({ planId: PLAN, count: 240, seed: 17 });
+const big = makeTasks({ planId: BIG, count: 1437, seed: 5, stepMs: HOUR });
+const now = Date.now();
+const recent: RawTask[] = [0.5, 3, 10, 23, 25, 50, 24 * 8].map((hours, i) => ({
+  BackupPlanId: RECENT,
+  BackupSetDownloadTaskId: `dbstkrecent${i}`,
+  BackupSetDownloadTaskName: `recent ${hours}h`,
+  BackupSetDownloadStatus: 'finish',
+  BackupSetDownloadCreateTime: Math.round(now - hours * HOUR),
+  BackupSetDownloadFinishTime: Math.round(now - hours * HOUR + 60_000),
+}));
+
+// The contract's meanings, written out here: init is a failed precheck, stop a failed download.
+const FAILED = new Set(['init', 'stop', 'failed', 'warning', 'caught']);
+const status = (t: RawTask): string => String(t.BackupSetDownloadStatus ?? '').toLowerCase();
+const id = (t: RawTask): string => String(t.BackupSetDownloadTaskId);
+const created = (t: RawTask): number => Number(t.BackupSetDownloadCreateTime);
+const finished = (t: RawTask): number => Number(t.BackupSetDownloadFinishTime ?? 0);
+const isFailed = (t: RawTask): boolean => FAILED.has(status(t));
+const minute = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+
+let sim: Simulator;
+let session: StdioSession;
+beforeAll(async () => {
+  sim = await startSimulator({ plans: { [PLAN]: plan, [BIG]: big, [EMPTY]: [], [RECENT]: recent } });
+  session = await spawnServer(simulatorEnv(sim));
+});
+afterAll(async () => {
+  await session?.close();
+  await sim?.close();
+});
+
+/** Asks the tool and keeps only the text block: nothing here reads structuredContent. */
+async function ask(args: Record<string, unknown>): Promise<string> {
+  const result = await session.callTool(args);
+  expect(result.isError, result.text).toBeFalsy();
+  return result.text;
+}
+
+function line(text: string, pattern: RegExp): RegExpExecArray {
+  for (const l of text.split('\n')) {
+    const match = pattern.exec(l);
+    if (match) return match;
+  }
+  throw new Error(`no line matches ${pattern} in:\n${text}`);
+}
+
+const number = (s: string): number => Number(s.replace(/,/g, ''));
+const UNIT: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+const bytes = (s: string): number => {
+  const [value, unit] = s.split(' ');
+  return Number(value) * UNIT[unit!]!;
+};
+
+/** "By state (count, data size): succeeded 40 (1.2 TiB), failed 12 (3.4 GiB)." */
+function byState(text: string): Record<string, { count: number; bytes: number }> {
+  const states: Record<string, { count: number; bytes: number }> = {};
+  for (const m of line(text, /^By state \(count, data size\): (.*)\.$/)[1]!.matchAll(/(\w+) ([\d,]+) \(([\d.]+ \w+)\)/g)) {
+    states[m[1]!] = { count: number(m[2]!), bytes: bytes(m[3]!) };
+  }
+  return states;
+}
+
+/** The rows of the task table, as cells. */
+function table(text: string): string[][] {
+  const lines = text.split('\n');
+  const start = lines.indexOf('id | name | state | db | format | size | created | finished');
+  expect(start, text).toBeGreaterThanOrEqual(0);
+  const rows: string[][] = [];
+  for (const l of lines.slice(start + 1)) {
+    const cells = l.split(' | ');
+    if (cells.length !== 8) break;
+    rows.push(cells);
+  }
+  return rows;
+}
+
+/** "Name: value" lines of the one-task view. */
+function fields(text: string): Record<string, string> {
+  return Object.fromEntries(text.split('\n').flatMap((l) => {
+    const m = /^([A-Z][\w ]*): (.*)$/.exec(l);
+    return m ? [[m[1]!, m[2]!]] : [];
+  }));
+}
+
+/** Failures by reason, most frequent first: [count, reason, ids]. */
+function reasons(text: string): [number, string, string[]][] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('Failures by reason'));
+  expect(start, text).toBeGreaterThanOrEqual(0);
+  const out: [number, string, string[]][] = [];
+  for (const l of lines.slice(start + 1)) {
+    const m = /^- ([\d,]+) × (?:"(.*)"|no error message): (.*?)(?: and [\d,]+ more)?$/.exec(l);
+    if (!m) break;
+    out.push([number(m[1]!), m[2] ?? '', m[3]!.split(', ')]);
+  }
+  return out;
+}
+
+function expectedReasons(tasks: RawTask[]): [number, string, string[]][] {
+  const groups = new Map<string, RawTask[]>();
+  for (const t of tasks.filter(isFailed)) {
+    const reason = String(t.ErrMessage ?? '').trim();
+    groups.set(reason, [...(groups.get(reason) ?? []), t]);
+  }
+  return [...groups]
+    .map(([reason, ts]): [number, string, string[]] => [ts.length, reason, ts.sort((a, b) => created(b) - created(a)).slice(0, 20).map(id)])
+    .sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
+}
+
+describe('questions a model answers from the text alone', () => {
+  it('How many download tasks does the plan have, and were they all read?', async () => {
+    const text = await ask({ backupPlanId: PLAN, allPages: true });
+    expect(number(line(text, /, ([\d,]+) in total\.$/)[1]!)).toBe(plan.length);
+    expect(number(line(text, /^Read ([\d,]+), matched/)[1]!)).toBe(plan.length);
+    expect(text).not.toMatch(/^Partial result/m);
+  });
+
+  it('How many failed, and how many succeeded?', async () => {
+    const states = byState(await ask({ backupPlanId: PLAN, allPages: true }));
+    expect(states.failed?.count).toBe(plan.filter(isFailed).length);
+    expect(states.succeeded?.count).toBe(plan.filter((t) => status(t) === 'finish').length);
+  });
+
+  it('Why did they fail, and what is the most common failure?', async () => {
+    const text = await ask({ backupPlanId: PLAN, allPages: true });
+    const expected = expectedReasons(plan);
+    expect(reasons(text).map(([n, reason]) => [n, reason])).toEqual(expected.map(([n, reason]) => [n, reason]));
+    expect(reasons(text)[0]![1]).toBe(expected[0]![1]);
+  });
+
+  it('Which tasks failed because the backup gateway was offline?', async () => {
+    const text = await ask({ backupPlanId: PLAN, allPages: true });
+    const reason = 'backup gateway offline: no heartbeat for 600s';
+    const group = reasons(text).find(([, r]) => r === reason);
+    expect(group?.[2]).toEqual(expectedReasons(plan).find(([, r]) => r === reason)![2]);
+  });
+
+  it('Did task X (raw status init) fail, and what does init mean?', async () => {
+    const task = plan.find((t) => status(t) === 'init')!;
+    const f = fields(await ask({ backupSetDownloadTaskId: id(task) }));
+    expect(f.State).toBe('failed (init: precheck failed, not started)');
+    expect(f.Error).toBe(String(task.ErrMessage));
+  });
+
+  it('What is still running or waiting to run?', async () => {
+    const text = await ask({ backupPlanId: PLAN, allPages: true, states: ['running', 'pending'], limit: 1000 });
+    const waiting = new Set(['running', 'checking', 'check_pass', 'schedule']);
+    expect(table(text).map((row) => row[0]).sort()).toEqual(plan.filter((t) => waiting.has(status(t))).map(id).sort());
+  });
+
+  it('Where did download X go, on which gateway, and which backup set was it?', async () => {
+    const task = plan.find((t) => t.BackupSetDownloadTargetType === 'agent' && typeof t.BackupGatewayId === 'string' && t.BackupSetJobType === 'cbs_backup_sub_cont')!;
+    const f = fields(await ask({ backupSetDownloadTaskId: id(task) }));
+    expect(f['Download directory']).toBe(task.BackupSetDownloadDir);
+    expect(f['Backup gateway']).toBe(task.BackupGatewayId);
+    expect(f['Backup set']).toBe(`${task.BackupSetId}, code ${task.BackupSetCode}`);
+    expect(f['Database type']).toBe(task.BackupSetDbType);
+    expect(f['Job type']).toBe('cbs_backup_sub_cont (incremental)');
+  });
+
+  it('Which database types does the plan back up, and how many tasks of each?', async () => {
+    const text = await ask({ backupPlanId: PLAN, allPages: true });
+    const listed = Object.fromEntries(line(text, /^Database types: (.*)\.$/)[1]!.split(', ').map((part) => {
+      const m = /^(.*) ([\d,]+)$/.exec(part)!;
+      return [m[1]!, number(m[2]!)];
+    }));
+    const expected: Record<string, number> = {};
+    for (const t of plan) expected[String(t.BackupSetDbType)] = (expected[String(t.BackupSetDbType)] ?? 0) + 1;
+    expect(listed).toEqual(expected);
+  });
+
+  it('Which downloads were created on 2026-11-20?', async () => {
+    const text = await ask({ backupPlanId: PLAN, allPages: true, createdAfter: '2026-11-20', createdBefore: '2026-11-21' });
+    const day = plan.filter((t) => created(t) >= Date.UTC(2026, 10, 20) && created(t) < Date.UTC(2026, 10, 21));
+    expect(day.length).toBeGreaterThan(3);
+    expect(table(text).map((row) => row[0]).sort()).toEqual(day.map(id).sort());
+    expect(number(line(text, /matched ([\d,]+) \(created from 2026-11-20 00:00 to before 2026-11-21 00:00\)/)[1]!)).toBe(day.length);
+  });
+
+  it('What was the last successful download, and when did it finish?', async () => {
+    const rows = table(await ask({ backupPlanId: PLAN, allPages: true, states: ['succeeded'], sortBy: 'finished', limit: 1 }));
+    const last = plan.filter((t) => status(t) === 'finish').sort((a, b) => finished(b) - finished(a))[0]!;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]![0]).toBe(id(last));
+    expect(rows[0]![7]).toBe(minute(finished(last)));
+  });
+
+  it('How much data did the successful downloads move?', async () => {
+    const states = byState(await ask({ backupPlanId: PLAN, allPages: true }));
+    const moved = plan.filter((t) => status(t) === 'finish').reduce((sum, t) => sum + Number(t.BackupSetDataSize ?? 0), 0);
+    expect(Math.abs(states.succeeded!.bytes - moved) / moved).toBeLessThan(0.05);
+  });
+
+  it('How long did download X take?', async () => {
+    const task = plan.find((t) => status(t) === 'finish' && finished(t) - created(t) > HOUR)!;
+    const duration = fields(await ask({ backupSetDownloadTaskId: id(task) })).Duration!;
+    const [, h, m, s] = /^(\d+)h (\d+)m (\d+)s$/.exec(duration)!;
+    expect(Number(h) * 3600 + Number(m) * 60 + Number(s)).toBe(Math.round((finished(task) - created(task)) / 1000));
+  });
+
+  it('Can I download X, and from where?', async () => {
+    const task = plan.find((t) => typeof t.BackupSetDownloadInternetUrl === 'string' && t.BackupSetDownloadInternetUrl !== '')!;
+    const hidden = await ask({ backupSetDownloadTaskId: id(task) });
+    expect(fields(hidden)['Download URL']).toBe('yes, hidden (call again with includeUrls: true to see it)');
+    expect(hidden).not.toContain('Signature');
+    expect(fields(await ask({ backupSetDownloadTaskId: id(task), includeUrls: true }))['Internet URL']).toBe(task.BackupSetDownloadInternetUrl);
+    const none = plan.find((t) => status(t) === 'running')!;
+    expect(fields(await ask({ backupSetDownloadTaskId: id(none) }))['Download URL']).toBe('none (the API gave no download URL)');
+  });
+
+  it('Are the newest tasks on the first page? (No: the text says the order holds within the page only.)', async () => {
+    const text = await ask({ backupPlanId: PLAN });
+    expect(text.split('\n')[0]).toBe(`Partial result: this call read 30 of ${plan.length} tasks of this plan (pageNum 0): the counts below cover those 30 only.`);
+    expect(text).toContain('newest first holds within this page only');
+    expect(text).toContain('allPages');
+  });
+
+  it('How many downloads of a large plan failed? (A capped read says so first, and names the call that reads it all.)', async () => {
+    const capped = await ask({ backupPlanId: BIG, allPages: true, maxPages: 5 });
+    expect(capped.split('\n')[0]).toBe('Partial result: this call read 500 of 1,437 tasks of this plan (pageNum 0-4): the counts below cover those 500 only.');
+    const args = JSON.parse(line(capped, /^For counts over the whole plan, call list_backup_set_download_tasks with (\{.*\})\.$/)[1]!) as Record<string, unknown>;
+    const text = await ask(args);
+    expect(text).not.toMatch(/^Partial result/m);
+    expect(byState(text).failed?.count).toBe(big.filter(isFailed).length);
+  });
+
+  it('What downloads were created in the last 24 hours?', async () => {
+    const rows = table(await ask({ backupPlanId: RECENT, createdAfter: '24h' }));
+    expect(rows.map((row) => row[0])).toEqual(['dbstkrecent0', 'dbstkrecent1', 'dbstkrecent2', 'dbstkrecent3']);
+  });
+
+  it('Does a plan with no downloads have none, rather than being unknown?', async () => {
+    expect(await ask({ backupPlanId: EMPTY })).toContain(`Plan ${EMPTY} has no download tasks in region cn-hangzhou.`);
+    const unknown = await session.callTool({ backupPlanId: 'dbs1qanosuchpl' });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text.split('\n')[0]).toMatch(/^Param\.NotFound: backup plan dbs1qanosuchpl was not found in region cn-hangzhou /);
+  });
+
+  it('keeps the whole-plan text within 25% of the raw API JSON for the same tasks', async () => {
+    const text = await ask({ backupPlanId: PLAN, allPages: true, limit: 1000 });
+    const pages = [0, 1, 2].map((pageNum) =>
+      JSON.stringify({
+        RequestId: '00000000-0000-0000-0000-000000000000',
+        PageSize: 100,
+        PageNum: pageNum,
+        HttpStatusCode: 200,
+        TotalElements: plan.length,
+        TotalPages: 3,
+        Items: { BackupSetDownloadTaskDetail: plan.slice(pageNum * 100, pageNum * 100 + 100) },
+        Success: true,
+      }),
+    );
+    const raw = pages.reduce((sum, page) => sum + Buffer.byteLength(page), 0);
+    expect(table(text)).toHaveLength(plan.length);
+    expect(Buffer.byteLength(text) / raw).toBeLessThanOrEqual(0.25);
+  });
+});
