@@ -1,5 +1,6 @@
 /** The text block: everything a model needs to answer from, in far fewer bytes than the raw API JSON. */
 import { count, humanSize, shortTime } from './format.js';
+import { cell, clip } from './table.js';
 import { wholePlanArgumentsOf, type ListInput, type ListResult } from './list.js';
 import { taskDetailLines } from './task-detail.js';
 import { NONE, NO_ERROR_MESSAGE, STATES, stateLabel, stateOf, statusMeaning, type DownloadTask, type Summary } from './tasks.js';
@@ -7,21 +8,6 @@ import { NONE, NO_ERROR_MESSAGE, STATES, stateLabel, stateOf, statusMeaning, typ
 export { humanSize, shortTime } from './format.js';
 
 export const TOOL_NAME = 'list_backup_set_download_tasks';
-
-function clip(value: string, max: number): string {
-  const flat = value.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-// Words split by single spaces, no pipes: most names and ids, which go into a cell as they are.
-const PLAIN = /^[^\s|]+(?: [^\s|]+)*$/;
-
-/** Table cells must not break the row: no pipes, no line breaks. */
-function cell(value: string | null, max = 40): string {
-  if (value === null) return '-';
-  if (value.length <= max && PLAIN.test(value)) return value;
-  return clip(value, max).replace(/\|/g, '/');
-}
 
 const call = (args: Record<string, unknown>): string => `${TOOL_NAME} with ${JSON.stringify(args)}`;
 

@@ -73,6 +73,9 @@ export function nextStep(error: DbsError): string {
     return 'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), or configure an aliyun CLI profile, credentials file, OIDC or ECS RAM role, then call again.';
   }
   if (code === 'InvalidInput') return 'Fix the arguments as the message says and call again.';
+  if (code === 'TaskNotFound') {
+    return "Check backupSetDownloadTaskId and regionId (list_backup_set_download_tasks with the backupPlanId shows the plan's tasks), then call again.";
+  }
   if (code === 'Timeout') {
     return 'The endpoint did not answer in time: call again later, with a smaller pageSize, or raise DBS_MCP_TIMEOUT_MS.';
   }

@@ -8,6 +8,7 @@ import { PLAN_STATUSES } from '../plans.js';
 import { PLAN_TOOL_NAME, renderPlansText } from '../render-plans.js';
 import type { ToolContext } from './context.js';
 import { failureResult, progressSender, retryLogger } from './run.js';
+import { nullableString, pageSchema, requestSchema, strictInput } from './schema.js';
 
 const planId = z
   .string()
@@ -39,25 +40,12 @@ const inputShape = {
     .describe('Include database user names, ip:port, OSS buckets and cross-account ids; off by default'),
 };
 
-const ALLOWED_KEYS = Object.keys(inputShape).join(', ');
+export const planInputSchema = strictInput(inputShape);
 
-export const planInputSchema = z.strictObject(inputShape, {
-  error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}; allowed keys: ${ALLOWED_KEYS}` : undefined),
-});
-
-const nullableString = z.string().nullable();
 
 export const planOutputSchema = z.object({
-  request: z.object({ regionId: z.string(), endpoint: z.string(), requestIds: z.array(z.string()) }),
-  page: z.object({
-    pageNum: z.number().int(),
-    pageSize: z.number().int(),
-    pagesFetched: z.number().int(),
-    totalPages: z.number().int().nullable(),
-    totalElements: z.number().int().nullable(),
-    hasMore: z.boolean(),
-    nextPageNum: z.number().int().nullable(),
-  }),
+  request: requestSchema,
+  page: pageSchema,
   summary: z.object({
     fetched: z.number().int(),
     listed: z.number().int(),

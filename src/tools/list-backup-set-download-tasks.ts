@@ -1,16 +1,16 @@
 /** The tool, as the contract describes it: input schema, output schema, description, handler. */
-// A namespace import lets the bundler keep only what is used: `import { z }` brings zod's whole
-// namespace object, every locale included (430 KB of the start-up code).
 import * as z from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { REGION_PATTERN } from '../config.js';
-import { DbsError, formatError } from '../dbs/errors.js';
+import { DbsError } from '../dbs/errors.js';
 import { listDownloadTasks, MAX_PAGES, type ListInput, type ListResult } from '../list.js';
 import { renderText, TOOL_NAME } from '../render.js';
 import { FAILED_STATUSES, STATES, type TimeWindow } from '../tasks.js';
 import { parseInstant } from '../time-window.js';
 import type { ToolContext } from './context.js';
+import { errorResult, failureResult, progressSender, retryLogger } from './run.js';
+import { nullableString, pageSchema, requestSchema, strictInput } from './schema.js';
 
 const TOKEN = /^[\x21-\x7e]+$/;
 
@@ -62,27 +62,14 @@ const inputShape = {
     .describe('Idempotency token (first page only)'),
 };
 
-const ALLOWED_KEYS = Object.keys(inputShape).join(', ');
+export const inputSchema = strictInput(inputShape);
 
-export const inputSchema = z.strictObject(inputShape, {
-  error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}; allowed keys: ${ALLOWED_KEYS}` : undefined),
-});
-
-const nullableString = z.string().nullable();
 const stateEnum = z.enum(STATES);
 const perState = (value: () => z.ZodNumber) => z.object(Object.fromEntries(STATES.map((s) => [s, value()])) as Record<(typeof STATES)[number], z.ZodNumber>);
 
 export const outputSchema = z.object({
-  request: z.object({ regionId: z.string(), endpoint: z.string(), requestIds: z.array(z.string()) }),
-  page: z.object({
-    pageNum: z.number().int(),
-    pageSize: z.number().int(),
-    pagesFetched: z.number().int(),
-    totalPages: z.number().int().nullable(),
-    totalElements: z.number().int().nullable(),
-    hasMore: z.boolean(),
-    nextPageNum: z.number().int().nullable(),
-  }),
+  request: requestSchema,
+  page: pageSchema,
   summary: z.object({
     fetched: z.number().int(),
     matched: z.number().int(),
@@ -172,10 +159,6 @@ export function toListInput(args: ToolInput, nowMs = Date.now()): ListInput | Db
   };
 }
 
-function errorResult(error: DbsError): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text: formatError(error) }] };
-}
-
 export function successResult(result: ListResult, input: ListInput): CallToolResult {
   return {
     content: [{ type: 'text', text: renderText(result, input) }],
@@ -202,38 +185,19 @@ export function registerListBackupSetDownloadTasks(server: McpServer, context: T
     async (args, extra) => {
       const input = toListInput(args);
       if (input instanceof DbsError) return errorResult(input);
-      const progressToken = extra._meta?.progressToken;
       const started = Date.now();
       try {
         const result = await listDownloadTasks(input, {
           client: context.client,
           config: context.config,
           signal: extra.signal,
-          onProgress:
-            progressToken === undefined
-              ? undefined
-              : (progress, total, message) => {
-                  void extra
-                    .sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, message } })
-                    .catch(() => undefined);
-                },
-          onRetry: (notice, pageNum) =>
-            context.log.warning(
-              `page ${pageNum}: ${notice.error.code}, retrying in ${notice.delayMs} ms (attempt ${notice.attempt} of ${notice.maxAttempts})`,
-            ),
+          onProgress: progressSender(extra),
+          onRetry: retryLogger(TOOL_NAME, context.log),
         });
         context.log.debug(`${TOOL_NAME}: ${result.page.pagesFetched} page(s), ${result.summary.fetched} tasks in ${Date.now() - started} ms`);
         return successResult(result, input);
       } catch (raw) {
-        const error = raw instanceof DbsError ? raw : null;
-        if (error === null) {
-          // A bug, not an API failure: log its stack (no request data is in it) and answer without details.
-          context.log.error(`${TOOL_NAME}: unexpected failure: ${(raw as Error)?.stack ?? String(raw)}`);
-          return errorResult(new DbsError('UnexpectedError', 'the server failed while handling this call; see its log'));
-        }
-        if (error.code === 'Cancelled') context.log.info(`${TOOL_NAME}: cancelled by the client after ${Date.now() - started} ms`);
-        else context.log.warning(`${TOOL_NAME}: ${error.code}: ${error.message}`);
-        return errorResult(error);
+        return failureResult(TOOL_NAME, raw, context.log, started);
       }
     },
   );

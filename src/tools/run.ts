@@ -20,9 +20,9 @@ export function progressSender(extra: ToolExtra): ((progress: number, total: num
   };
 }
 
-export function retryLogger(toolName: string, log: Logger): (notice: RetryNotice, pageNum: number) => void {
+export function retryLogger(toolName: string, log: Logger): (notice: RetryNotice, pageNum?: number) => void {
   return (notice, pageNum) =>
-    log.warning(`${toolName} page ${pageNum}: ${notice.error.code}, retrying in ${notice.delayMs} ms (attempt ${notice.attempt} of ${notice.maxAttempts})`);
+    log.warning(`${toolName}${pageNum === undefined ? '' : ` page ${pageNum}`}: ${notice.error.code}, retrying in ${notice.delayMs} ms (attempt ${notice.attempt} of ${notice.maxAttempts})`);
 }
 
 /** The result of a call that threw: an API or local failure as its own error, anything else as a logged bug. */

@@ -1,10 +1,8 @@
 /** The wait tool, as its contract describes it: a plain blocking call, or an MCP task for clients that run tools as tasks. */
 import * as z from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { REGION_PATTERN } from '../config.js';
-import { DbsError, formatError } from '../dbs/errors.js';
 import { STATES } from '../tasks.js';
 import {
   DEFAULT_POLL_INTERVAL_SECONDS,
@@ -16,6 +14,8 @@ import {
   type WaitInput,
 } from '../wait.js';
 import type { ToolContext } from './context.js';
+import { failureResult, retryLogger, type ToolExtra } from './run.js';
+import { strictInput } from './schema.js';
 import { outputSchema as listOutputSchema } from './list-backup-set-download-tasks.js';
 import type { ToolTaskStore } from './task-store.js';
 
@@ -54,11 +54,7 @@ const inputShape = {
   includeUrls: z.boolean().default(false).describe('Include download URLs; they grant access to backup data'),
 };
 
-const ALLOWED_KEYS = Object.keys(inputShape).join(', ');
-
-export const inputSchema = z.strictObject(inputShape, {
-  error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}; allowed keys: ${ALLOWED_KEYS}` : undefined),
-});
+export const inputSchema = strictInput(inputShape);
 
 export const outputSchema = z.object({
   request: listOutputSchema.shape.request,
@@ -82,20 +78,12 @@ const DESCRIPTION = [
 
 const TITLE = 'Wait for a DBS backup set download task';
 
-function errorResult(error: DbsError): CallToolResult {
-  if (error.code === 'TaskNotFound') {
-    const next = 'Check backupSetDownloadTaskId and regionId (list_backup_set_download_tasks with the backupPlanId shows the plan\'s tasks), then call again.';
-    return { isError: true, content: [{ type: 'text', text: `${error.code}: ${error.message}\nNext: ${next}` }] };
-  }
-  return { isError: true, content: [{ type: 'text', text: formatError(error) }] };
-}
-
 function toWaitInput(args: WaitToolInput): WaitInput {
   return { ...args, backupPlanId: args.backupPlanId || undefined, regionId: args.regionId || undefined };
 }
 
 /** The whole wait as a tool result; failures become error results, never exceptions. */
-async function runWait(context: ToolContext, args: WaitToolInput, signal: AbortSignal, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> {
+async function runWait(context: ToolContext, args: WaitToolInput, signal: AbortSignal, extra: ToolExtra): Promise<CallToolResult> {
   const input = toWaitInput(args);
   const progressToken = extra._meta?.progressToken;
   const started = Date.now();
@@ -115,20 +103,12 @@ async function runWait(context: ToolContext, args: WaitToolInput, signal: AbortS
       config: context.config,
       signal,
       onLook,
-      onRetry: (notice) =>
-        context.log.warning(`${WAIT_TOOL_NAME}: ${notice.error.code}, retrying in ${notice.delayMs} ms (attempt ${notice.attempt} of ${notice.maxAttempts})`),
+      onRetry: retryLogger(WAIT_TOOL_NAME, context.log),
     });
     context.log.info(`${WAIT_TOOL_NAME}: ${input.backupSetDownloadTaskId} ${result.outcome} after ${result.looks} look(s), ${Date.now() - started} ms`);
     return { content: [{ type: 'text', text: renderWaitText(result) }], structuredContent: result as unknown as Record<string, unknown> };
   } catch (raw) {
-    if (!(raw instanceof DbsError)) {
-      // A bug, not an API failure: log its stack (no request data is in it) and answer without details.
-      context.log.error(`${WAIT_TOOL_NAME}: unexpected failure: ${(raw as Error)?.stack ?? String(raw)}`);
-      return errorResult(new DbsError('UnexpectedError', 'the server failed while handling this call; see its log'));
-    }
-    if (raw.code === 'Cancelled') context.log.info(`${WAIT_TOOL_NAME}: cancelled after ${Date.now() - started} ms`);
-    else context.log.warning(`${WAIT_TOOL_NAME}: ${raw.code}: ${raw.message}`);
-    return errorResult(raw);
+    return failureResult(WAIT_TOOL_NAME, raw, context.log, started);
   }
 }
 

@@ -51,7 +51,7 @@ describe('wait_for_backup_set_download_task over stdio', () => {
     await expect(call).rejects.toThrow();
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(requestsFor('dbstkcancel')).toBe(1);
-    expect(session.stderr()).toMatch(/wait_for_backup_set_download_task: cancelled after \d+ ms/);
+    expect(session.stderr()).toMatch(/wait_for_backup_set_download_task: cancelled by the client after \d+ ms/);
   });
 
   it('runs as an MCP task from the SDK client', async () => {

@@ -150,7 +150,7 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
     expect(apiRequests()).toBe(1);
     // The request in flight was aborted: its socket is gone, not kept waiting for the answer.
     expect(sim.openConnections()).toBe(0);
-    expect(session.logLines.join('\n')).toMatch(/wait_for_backup_set_download_task: cancelled after \d+ ms/);
+    expect(session.logLines.join('\n')).toMatch(/wait_for_backup_set_download_task: cancelled by the client after \d+ ms/);
   });
 
   it('stops between looks on cancellation, with no further request', async () => {
