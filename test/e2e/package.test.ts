@@ -34,6 +34,10 @@ const CONTRACT_VARIABLES = [
   'DBS_MCP_TIMEOUT_MS',
   'DBS_MCP_MAX_ATTEMPTS',
   'DBS_MCP_CONCURRENCY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  // Node's own: company CAs added to the trusted ones.
+  'NODE_EXTRA_CA_CERTS',
 ];
 
 interface UserConfigEntry {
@@ -152,6 +156,8 @@ describe('manifest.json', () => {
     expect(manifest.user_config.access_key_secret).toMatchObject({ sensitive: true, required: true });
     expect(manifest.user_config.security_token).toMatchObject({ sensitive: true, required: false });
     expect(manifest.user_config.region_id?.default).toBe('cn-hangzhou');
+    // A proxy URL can carry a password.
+    expect(manifest.user_config.https_proxy).toMatchObject({ sensitive: true, required: false });
   });
 
   it('passes mcpb validate, whose schema rejects what it does not know', async () => {
@@ -195,6 +201,7 @@ describe('the MCP bundle', () => {
       endpoint: sim.url,
     });
     expect(launch.env.ALIBABA_CLOUD_SECURITY_TOKEN).toBe('');
+    expect([launch.env.HTTPS_PROXY, launch.env.NO_PROXY, launch.env.NODE_EXTRA_CA_CERTS]).toEqual(['', '', '']);
     expect(launch.env.ALIBABA_CLOUD_REGION_ID).toBe('cn-hangzhou');
     const client = await connect(launch.command, launch.args, launch.env, unpacked);
     try {
