@@ -18,7 +18,8 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage: dbs-backup-mcp [--http [--port N] [--host H]]
 
-Serves the MCP tool list_backup_set_download_tasks (Alibaba Cloud DBS backup set download tasks).
+Serves the MCP tools list_backup_plans, list_backup_set_download_tasks and
+wait_for_backup_set_download_task (Alibaba Cloud DBS backups; read-only).
 
   (no options)  MCP over stdio, for an MCP client that starts the server itself
   --http        MCP over Streamable HTTP at http://H:N/mcp, stateless; GET /healthz answers 200
