@@ -40,11 +40,28 @@ export function optionalCount(value: unknown): number | null {
 }
 
 // Gateway ids are 64-bit integers sent as bare JSON numbers, which JSON.parse would round past 2^53.
+const GATEWAY_ID_FIELDS = ['BackupGatewayId', 'BackupSetDownloadGatewayId'];
 const INT64_ID = /("(?:BackupGatewayId|BackupSetDownloadGatewayId)"\s*:\s*)(-?\d+)(?=\s*[,}\]])/g;
 
 /** Quotes 64-bit gateway ids so that they survive JSON.parse digit for digit. */
 export function quoteInt64Ids(text: string): string {
   return text.replace(INT64_ID, '$1"$2"');
+}
+
+/**
+ * The exact digits of each gateway id JSON.parse would round, by the number it rounds to; null when two
+ * ids round alike. Reading them beside the parse, rather than rewriting the text, keeps a page's text
+ * from being copied once more.
+ */
+export function exactIds(text: string): Map<number, string> | null {
+  const ids = new Map<number, string>();
+  for (const [, , digits = ''] of text.matchAll(INT64_ID)) {
+    const rounded = Number(digits);
+    if (Number.isSafeInteger(rounded)) continue;
+    if ((ids.get(rounded) ?? digits) !== digits) return null;
+    ids.set(rounded, digits);
+  }
+  return ids;
 }
 
 /**
@@ -76,9 +93,15 @@ const MAX_DEPTH = 12;
  * Every string of a parsed answer cut to a few KB and cleared of secrets, in place; too-deep values
  * become null. A number JSON cannot hold (1e999 parses as Infinity) is BadResponse.
  */
-function sanitise(value: unknown, key: string, depth: number): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new DbsError('BadResponse', `the endpoint answered a number out of range in ${cutText(key, 100) || 'its answer'}`);
+function sanitise(value: unknown, key: string, depth: number, ids: Map<number, string>): unknown {
+  if (typeof value === 'number') {
+    // Gateway ids leave as their digits, exact past 2^53 too.
+    const id = GATEWAY_ID_FIELDS.includes(key) ? (ids.get(value) ?? (Number.isInteger(value) ? String(value) : undefined)) : undefined;
+    if (id !== undefined) return cutText(id);
+    if (!Number.isFinite(value)) {
+      throw new DbsError('BadResponse', `the endpoint answered a number out of range in ${cutText(key, 100) || 'its answer'}`);
+    }
+    return value;
   }
   if (typeof value === 'string') {
     return URL_FIELDS.has(key) ? redactValues(cutText(value, MAX_URL_CHARS)) : redactSecrets(cutText(value));
@@ -86,21 +109,36 @@ function sanitise(value: unknown, key: string, depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_DEPTH) return null;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = sanitise(value[i], key, depth + 1);
+    for (let i = 0; i < value.length; i++) value[i] = sanitise(value[i], key, depth + 1, ids);
   } else {
     const object = value as Json;
-    for (const name of Object.keys(object)) object[name] = sanitise(object[name], name, depth + 1);
+    for (const name of Object.keys(object)) object[name] = sanitise(object[name], name, depth + 1, ids);
   }
   return value;
+}
+
+/** The text as JSON with its gateway ids exact; undefined when it is not JSON. */
+function parseExact(text: string): { body: unknown; ids: Map<number, string> } | undefined {
+  const ids = exactIds(text);
+  if (ids !== null) {
+    try {
+      return { body: JSON.parse(text), ids };
+    } catch {
+      // An id JSON cannot read as a number (a leading zero) still parses once quoted.
+    }
+  }
+  try {
+    return { body: JSON.parse(quoteInt64Ids(text)), ids: new Map() };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Turns an HTTP answer into a JSON object or a typed error. Pure: status, content type and UTF-8 text in. */
 export function parseAnswer(status: number, contentType: string | undefined, text: string): ApiAnswer {
   const transient = status === 429 || status >= 500;
-  let body: unknown;
-  try {
-    body = JSON.parse(quoteInt64Ids(text));
-  } catch {
+  const parsed = parseExact(text);
+  if (parsed === undefined) {
     if (text.trim() === '') {
       // A DBS answer is never empty: this is a proxy or gateway cutting it off, worth another try.
       throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with an empty body`, { httpStatus: status, retryable: true });
@@ -113,10 +151,11 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
       retryable: transient || html,
     });
   }
+  const { body } = parsed;
   if (!isObject(body)) {
     throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with JSON that is not an object`, { httpStatus: status, retryable: transient });
   }
-  sanitise(body, '', 0);
+  sanitise(body, '', 0, parsed.ids);
 
   const requestId = optionalString(body.RequestId) ?? null;
   // DBS puts ErrCode/ErrMessage in the body, sometimes with HTTP 200 and Success:false; gateways use Code/Message.
@@ -138,7 +177,6 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
 }
 
 // 64-bit ids have at most 20 characters ("-9223372036854775808").
-const GATEWAY_ID_FIELDS = ['BackupGatewayId', 'BackupSetDownloadGatewayId'];
 const MAX_ID_CHARS = 20;
 
 function badPage(message: string): DbsError {

@@ -70,6 +70,13 @@ describe('parsePage', () => {
     expect(parsePage(200, 'application/json', body).items.map((item) => item.BackupGatewayId)).toEqual(['1152921504606846977', '8', '-4611686018427387905']);
   });
 
+  it('keeps gateway ids exact when two of them round to the same number', () => {
+    const ids = ['9223372036854775807', '9223372036854775806', '-9007199254740993', '-9007199254740992'];
+    expect(new Set(ids.map(Number)).size).toBe(2);
+    const body = `{"Success":true,"Items":[${ids.map((id, i) => `{"BackupSetDownloadTaskId":"t${i}","BackupGatewayId":${id}}`).join(',')}]}`;
+    expect(parsePage(200, 'application/json', body).items.map((item) => item.BackupGatewayId)).toEqual(ids);
+  });
+
   it('keeps every int64 gateway id exact, with or without the same key elsewhere', () => {
     fc.assert(
       fc.property(
