@@ -41,6 +41,8 @@ export function optionalCount(value: unknown): number | null {
 
 // Gateway ids are 64-bit integers sent as bare JSON numbers, which JSON.parse would round past 2^53.
 const GATEWAY_ID_FIELDS = ['BackupGatewayId', 'BackupSetDownloadGatewayId'];
+// 64-bit ids have at most 20 characters ("-9223372036854775808").
+const MAX_ID_CHARS = 20;
 const INT64_ID = /("(?:BackupGatewayId|BackupSetDownloadGatewayId)"\s*:\s*)(-?\d+)(?=\s*[,}\]])/g;
 
 /** Quotes 64-bit gateway ids so that they survive JSON.parse digit for digit. */
@@ -56,10 +58,14 @@ export function quoteInt64Ids(text: string): string {
 export function exactIds(text: string): Map<number, string> | null {
   const ids = new Map<number, string>();
   for (const [, , digits = ''] of text.matchAll(INT64_ID)) {
+    // A longer run is no 64-bit id (pageOf refuses it), and would be slow to read as a BigInt.
+    if (digits.length > MAX_ID_CHARS) continue;
     const rounded = Number(digits);
     if (Number.isSafeInteger(rounded)) continue;
-    if ((ids.get(rounded) ?? digits) !== digits) return null;
-    ids.set(rounded, digits);
+    // Printed anew: the match itself is a slice that would keep the whole page text alive.
+    const id = BigInt(digits).toString();
+    if ((ids.get(rounded) ?? id) !== id) return null;
+    ids.set(rounded, id);
   }
   return ids;
 }
@@ -95,9 +101,8 @@ const MAX_DEPTH = 12;
  */
 function sanitise(value: unknown, key: string, depth: number, ids: Map<number, string>): unknown {
   if (typeof value === 'number') {
-    // Gateway ids leave as their digits, exact past 2^53 too.
-    const id = GATEWAY_ID_FIELDS.includes(key) ? (ids.get(value) ?? (Number.isInteger(value) ? String(value) : undefined)) : undefined;
-    if (id !== undefined) return cutText(id);
+    // Gateway ids leave as their digits, exact past 2^53 too; pageOf checks them.
+    if (GATEWAY_ID_FIELDS.includes(key)) return ids.get(value) ?? String(value);
     if (!Number.isFinite(value)) {
       throw new DbsError('BadResponse', `the endpoint answered a number out of range in ${cutText(key, 100) || 'its answer'}`);
     }
@@ -176,8 +181,6 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
   return { requestId, body };
 }
 
-// 64-bit ids have at most 20 characters ("-9223372036854775808").
-const MAX_ID_CHARS = 20;
 
 function badPage(message: string): DbsError {
   return new DbsError('BadResponse', message);
