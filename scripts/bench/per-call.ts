@@ -9,7 +9,7 @@ import { ms, type Row } from './report.js';
 import { percentile } from './stats.js';
 
 const WARM_UP = 20;
-const CALLS = 200;
+const CALLS = 400;
 const TARGET_MS = 5;
 
 export async function perCall(ctx: BenchContext): Promise<Row[]> {
