@@ -1,9 +1,8 @@
 /** Fetches the requested pages of download tasks and turns them into the tool's result. */
-import type { Config } from './config.js';
-import type { DbsClient, PageResult, RetryNotice } from './dbs/client.js';
+import type { PageResult } from './dbs/client.js';
 import { resolveEndpoint } from './dbs/endpoint.js';
 import { DbsError } from './dbs/errors.js';
-import { readPages, type PageInfo } from './paging.js';
+import { readPages, type ListDeps, type ListEnvelope } from './paging.js';
 import { TaskDigest, type DownloadTask, type SortBy, type State, type Summary, type TimeWindow } from './tasks.js';
 
 export interface ListInput {
@@ -23,25 +22,9 @@ export interface ListInput {
   clientToken?: string | undefined;
 }
 
-export type { PageInfo } from './paging.js';
-
-export interface ListResult {
-  request: { regionId: string; endpoint: string; requestIds: string[] };
-  page: PageInfo;
+export interface ListResult extends ListEnvelope {
   summary: Summary;
   tasks: DownloadTask[];
-  /** Partial results and list changes, in words; empty when all went to plan. */
-  warnings: string[];
-  /** Arguments that continue where this result stops; null when nothing is left. */
-  nextArguments: Record<string, unknown> | null;
-}
-
-export interface ListDeps {
-  client: DbsClient;
-  config: Config;
-  signal?: AbortSignal | undefined;
-  onProgress?: ((done: number, total: number, message: string) => void) | undefined;
-  onRetry?: ((notice: RetryNotice, pageNum: number) => void) | undefined;
 }
 
 export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promise<ListResult> {

@@ -1,8 +1,6 @@
 /** Fetches the requested pages of backup plans and turns them into `list_backup_plans`' result. */
-import type { Config } from './config.js';
-import type { DbsClient, RetryNotice } from './dbs/client.js';
 import { resolveEndpoint } from './dbs/endpoint.js';
-import { readPages, type PageInfo } from './paging.js';
+import { readPages, type ListDeps, type ListEnvelope } from './paging.js';
 import { PlanDigest, type BackupPlan, type PlanStatus, type PlanSummary } from './plans.js';
 
 export interface PlanListInput {
@@ -20,26 +18,12 @@ export interface PlanListInput {
 
 export const PLAN_DEFAULTS = { pageSize: 100, pageNum: 0, allPages: true, maxPages: 10, limit: 200 } as const;
 
-export interface PlanListResult {
-  request: { regionId: string; endpoint: string; requestIds: string[] };
-  page: PageInfo;
+export interface PlanListResult extends ListEnvelope {
   summary: PlanSummary;
   plans: BackupPlan[];
-  /** Partial results and list changes, in words; empty when all went to plan. */
-  warnings: string[];
-  /** Arguments that continue where this result stops; null when nothing is left. */
-  nextArguments: Record<string, unknown> | null;
 }
 
-export interface PlanListDeps {
-  client: DbsClient;
-  config: Config;
-  signal?: AbortSignal | undefined;
-  onProgress?: ((done: number, total: number, message: string) => void) | undefined;
-  onRetry?: ((notice: RetryNotice, pageNum: number) => void) | undefined;
-}
-
-export async function listBackupPlans(input: PlanListInput, deps: PlanListDeps): Promise<PlanListResult> {
+export async function listBackupPlans(input: PlanListInput, deps: ListDeps): Promise<PlanListResult> {
   const { client, config, signal } = deps;
   const regionId = input.regionId || config.regionId;
   const endpoint = resolveEndpoint(regionId, config.endpointOverride);
