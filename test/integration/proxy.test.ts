@@ -89,6 +89,17 @@ describe('the DBS client behind a proxy', () => {
     expect(proxy.requests.length).toBe(before);
   });
 
+  it('never sends a loopback endpoint through the proxy, even with NO_PROXY unset', async () => {
+    // An STS token signs this request: through HTTP_PROXY it would cross the network in clear.
+    const sts: CredentialSource = async () => ({ ...TEST_CREDENTIALS, securityToken: 'sts-token-CANARY' });
+    const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 1, credentials: sts, proxy: via(proxy.url) });
+    const before = { proxy: proxy.requests.length, sim: sim.requests.length };
+    const result = await client.call(describeBackupSetDownloadTaskList, page, { endpoint: { protocol: 'http', host: sim.endpoint } });
+    expect(result.totalElements).toBe(5);
+    expect(proxy.requests.length).toBe(before.proxy);
+    expect(sim.requests.slice(before.sim).map((r) => [r.status, r.headers.host, r.headers['x-acs-security-token']])).toEqual([[200, sim.endpoint, 'sts-token-CANARY']]);
+  });
+
   it.each([
     ['no credentials', (url: string) => url, /asks for a user name and password, and HTTP_PROXY has none \(HTTP 407 Proxy Authentication Required\)$/],
     ['a wrong password', (url: string) => withAuth(url, USER, 'wrong-CANARY'), /did not accept the user name and password in HTTP_PROXY \(HTTP 407 Proxy Authentication Required\)$/],
