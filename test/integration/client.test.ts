@@ -3,7 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbsClient, type CredentialSource } from '../../src/dbs/client.js';
-import { describeBackupSetDownloadTaskList } from '../../src/dbs/operations.js';
+import { describeBackupSetDownloadTaskList, describeRegions } from '../../src/dbs/operations.js';
 import type { DbsError } from '../../src/dbs/errors.js';
 import { makeTasks, TEST_CREDENTIALS } from '../../sim/fixtures.js';
 import { startSimulator, type Simulator } from '../../sim/simulator.js';
@@ -74,6 +74,27 @@ describe('createDbsClient', () => {
       const client = createDbsClient({ timeoutMs: 5000, maxAttempts: 1, credentials: staticCredentials });
       const result = await client.call(describeBackupSetDownloadTaskList, page, { endpoint: { protocol: 'http', host: `127.0.0.1:${port}` } });
       expect(result.items.map((item) => item.BackupSetDownloadTaskName)).toEqual(names);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('calls DescribeRegions over the same request path, with no parameters', async () => {
+    const seen: { url?: string; action?: string; authorization?: string }[] = [];
+    const server = createHttpServer((req, res) => {
+      seen.push({ url: req.url, action: req.headers['x-acs-action'] as string, authorization: req.headers.authorization });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ RequestId: 'R-regions', Success: true, Regions: { RegionCode: ['cn-hangzhou', 'not a region', 'eu-central-1'] } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = createDbsClient({ timeoutMs: 5000, maxAttempts: 1, credentials: staticCredentials });
+      const result = await client.call(describeRegions, {}, { endpoint: { protocol: 'http', host: `127.0.0.1:${port}` } });
+      expect(result).toEqual({ requestId: 'R-regions', regionIds: ['cn-hangzhou', 'eu-central-1'] });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ url: '/?', action: 'DescribeRegions' });
+      expect(seen[0]!.authorization).toMatch(new RegExp(`^ACS3-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId},SignedHeaders=.*x-acs-action.*,Signature=[0-9a-f]{64}$`));
     } finally {
       server.close();
     }
