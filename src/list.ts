@@ -1,7 +1,8 @@
 /** Fetches the requested pages of download tasks and turns them into the tool's result. */
-import type { PageResult } from './dbs/client.js';
 import { resolveEndpoint } from './dbs/endpoint.js';
 import { DbsError } from './dbs/errors.js';
+import { describeBackupSetDownloadTaskList } from './dbs/operations.js';
+import type { RawPage } from './dbs/page.js';
 import { readPages, type ListDeps, type ListEnvelope } from './paging.js';
 import { TaskDigest, type DownloadTask, type SortBy, type State, type Summary, type TimeWindow } from './tasks.js';
 
@@ -36,8 +37,8 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
     backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
     pageSize: input.pageSize,
   };
-  const fetchPage = (pageNum: number, clientToken?: string): Promise<PageResult> =>
-    client.describePage(endpoint, { ...base, pageNum, clientToken }, { signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) });
+  const fetchPage = (pageNum: number, clientToken?: string): Promise<RawPage> =>
+    client.call(describeBackupSetDownloadTaskList, { ...base, pageNum, clientToken }, { endpoint, signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) });
 
   const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
   const { page, requestIds, warnings } = await readPages({

@@ -1,7 +1,7 @@
 /** Reads a run of pages of a DBS list operation: the first, then the rest concurrently, folded in page order. */
 import type { Config } from './config.js';
-import type { DbsClient, PageResult, RetryNotice } from './dbs/client.js';
-import type { RawTask } from './dbs/page.js';
+import type { DbsClient, RetryNotice } from './dbs/client.js';
+import type { RawItem, RawPage } from './dbs/page.js';
 import { DbsError } from './dbs/errors.js';
 
 export interface PageInfo {
@@ -43,9 +43,9 @@ export interface PagingOptions {
   concurrency: number;
   /** What the items are called in warnings: "task", "plan". */
   noun: string;
-  fetchPage: (pageNum: number) => Promise<PageResult>;
+  fetchPage: (pageNum: number) => Promise<RawPage>;
   /** Called with each page's items in page order, never twice for a page. */
-  fold: (items: RawTask[]) => void;
+  fold: (items: RawItem[]) => void;
   onProgress?: ((done: number, total: number, message: string) => void) | undefined;
 }
 
@@ -64,7 +64,7 @@ interface PageFacts {
   itemCount: number;
 }
 
-const factsOf = (page: PageResult): PageFacts => ({
+const factsOf = (page: RawPage): PageFacts => ({
   requestId: page.requestId,
   totalPages: page.totalPages,
   totalElements: page.totalElements,
@@ -87,9 +87,9 @@ export async function readPages(options: PagingOptions): Promise<PagesRead> {
   // Pages are folded in page order as soon as every page before them is in, so a page's raw items
   // are dropped while later pages are still on their way.
   const folded: PageFacts[] = [];
-  const arrived = new Map<number, PageResult>();
+  const arrived = new Map<number, RawPage>();
   let nextPage = firstPage;
-  const arrive = (pageNum: number, page: PageResult): void => {
+  const arrive = (pageNum: number, page: RawPage): void => {
     arrived.set(pageNum, page);
     for (let next = arrived.get(nextPage); next !== undefined; next = arrived.get(nextPage)) {
       arrived.delete(nextPage);

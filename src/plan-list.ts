@@ -1,5 +1,6 @@
 /** Fetches the requested pages of backup plans and turns them into `list_backup_plans`' result. */
 import { resolveEndpoint } from './dbs/endpoint.js';
+import { describeBackupPlanList } from './dbs/operations.js';
 import { readPages, type ListDeps, type ListEnvelope } from './paging.js';
 import { PlanDigest, type BackupPlan, type PlanStatus, type PlanSummary } from './plans.js';
 
@@ -44,7 +45,7 @@ export async function listBackupPlans(input: PlanListInput, deps: ListDeps): Pro
     maxPages: input.maxPages,
     concurrency: config.concurrency,
     noun: 'plan',
-    fetchPage: (pageNum) => client.describePlanPage(endpoint, { ...base, pageNum }, { signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) }),
+    fetchPage: (pageNum) => client.call(describeBackupPlanList, { ...base, pageNum }, { endpoint, signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) }),
     fold: (items) => digest.add(items),
     onProgress: deps.onProgress,
   });

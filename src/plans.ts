@@ -1,5 +1,5 @@
 /** Pure functions from raw DescribeBackupPlanList items to the plans and summary `list_backup_plans` returns. */
-import type { RawTask as RawPlan } from './dbs/page.js';
+import type { RawItem as RawPlan } from './dbs/page.js';
 import { redactSecrets } from './redact.js';
 import { isoTime } from './time.js';
 

@@ -1,5 +1,5 @@
 /** Pure functions from raw API tasks to the normalised, summarised shape the tool returns. */
-import type { RawTask } from './dbs/page.js';
+import type { RawItem } from './dbs/page.js';
 import { redactSecrets } from './redact.js';
 import { isoTime } from './time.js';
 
@@ -122,7 +122,7 @@ function gatewayIdOf(value: unknown): string | null {
   return id !== null && /^-?\d+$/.test(id) && id !== '0' ? id : null;
 }
 
-export function normaliseTask(raw: RawTask, includeUrls: boolean): DownloadTask {
+export function normaliseTask(raw: RawItem, includeUrls: boolean): DownloadTask {
   const status = text(raw.BackupSetDownloadStatus);
   const createdMs = epochMs(raw.BackupSetDownloadCreateTime);
   const finishedMs = epochMs(raw.BackupSetDownloadFinishTime);
@@ -379,7 +379,7 @@ export class TaskDigest {
     this.listed = new NewestTasks(options.limit, comparatorFor(options.sortBy));
   }
 
-  add(page: readonly RawTask[]): void {
+  add(page: readonly RawItem[]): void {
     for (const raw of page) {
       const task = normaliseTask(raw, this.options.includeUrls);
       if (task.taskId !== null) {

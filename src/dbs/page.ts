@@ -3,7 +3,7 @@ import { DbsError, isRetryableApiError } from './errors.js';
 import { cutText, redactSecrets, redactValues } from '../redact.js';
 
 /** One raw item as the API sent it: field names and values untouched. */
-export type RawTask = Record<string, unknown>;
+export type RawItem = Record<string, unknown>;
 
 /** One page of a DBS list operation, with the API's shape quirks smoothed out. */
 export interface RawPage {
@@ -13,7 +13,7 @@ export interface RawPage {
   pageSize: number | null;
   totalElements: number | null;
   totalPages: number | null;
-  items: RawTask[];
+  items: RawItem[];
 }
 
 export type Json = Record<string, unknown>;
@@ -74,7 +74,7 @@ export function exactIds(text: string): Map<number, string> | null {
  * `Items` arrives as "" (nothing), `{<detailKey>: [...]}`, the same holding a single object, a
  * bare array, or a bare item object (recognised by its `idKey`).
  */
-export function itemsOf(items: unknown, detailKey = 'BackupSetDownloadTaskDetail', idKey = 'BackupSetDownloadTaskId'): RawTask[] {
+export function itemsOf(items: unknown, detailKey = 'BackupSetDownloadTaskDetail', idKey = 'BackupSetDownloadTaskId'): RawItem[] {
   if (items === undefined || items === null || items === '') return [];
   if (Array.isArray(items)) return items.filter(isObject);
   if (!isObject(items)) return [];
@@ -88,9 +88,8 @@ function snippet(text: string): string {
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
-// Download URLs are kept whole (a cut URL is useless) and pass the URL gate in the tool; every other
-// string is cut and redacted here, so no later step sees more than a few KB of upstream text.
-const URL_FIELDS = new Set(['BackupSetDownloadInternetUrl', 'BackupSetDownloadIntranetUrl']);
+// Download URLs (the operation's urlFields) are kept whole (a cut URL is useless) and pass the URL gate
+// in the tool; every other string is cut and redacted here, so no later step sees more than a few KB of upstream text.
 const MAX_URL_CHARS = 16 * 1024;
 // DBS answers are four levels deep; deeper values are dropped rather than walked.
 const MAX_DEPTH = 12;
@@ -99,7 +98,7 @@ const MAX_DEPTH = 12;
  * Every string of a parsed answer cut to a few KB and cleared of secrets, in place; too-deep values
  * become null. A number JSON cannot hold (1e999 parses as Infinity) is BadResponse.
  */
-function sanitise(value: unknown, key: string, depth: number, ids: Map<number, string>): unknown {
+function sanitise(value: unknown, key: string, depth: number, ids: Map<number, string>, urlFields: readonly string[]): unknown {
   if (typeof value === 'number') {
     // Gateway ids leave as their digits, exact past 2^53 too; pageOf checks them.
     if (GATEWAY_ID_FIELDS.includes(key)) return ids.get(value) ?? String(value);
@@ -109,15 +108,15 @@ function sanitise(value: unknown, key: string, depth: number, ids: Map<number, s
     return value;
   }
   if (typeof value === 'string') {
-    return URL_FIELDS.has(key) ? redactValues(cutText(value, MAX_URL_CHARS)) : redactSecrets(cutText(value));
+    return urlFields.includes(key) ? redactValues(cutText(value, MAX_URL_CHARS)) : redactSecrets(cutText(value));
   }
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_DEPTH) return null;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = sanitise(value[i], key, depth + 1, ids);
+    for (let i = 0; i < value.length; i++) value[i] = sanitise(value[i], key, depth + 1, ids, urlFields);
   } else {
     const object = value as Json;
-    for (const name of Object.keys(object)) object[name] = sanitise(object[name], name, depth + 1, ids);
+    for (const name of Object.keys(object)) object[name] = sanitise(object[name], name, depth + 1, ids, urlFields);
   }
   return value;
 }
@@ -139,8 +138,11 @@ function parseExact(text: string): { body: unknown; ids: Map<number, string> } |
   }
 }
 
-/** Turns an HTTP answer into a JSON object or a typed error. Pure: status, content type and UTF-8 text in. */
-export function parseAnswer(status: number, contentType: string | undefined, text: string): ApiAnswer {
+/**
+ * Turns an HTTP answer into a JSON object or a typed error. Pure: status, content type and UTF-8 text in,
+ * and the fields that hold signed download URLs.
+ */
+export function parseAnswer(status: number, contentType: string | undefined, text: string, urlFields: readonly string[] = []): ApiAnswer {
   const transient = status === 429 || status >= 500;
   const parsed = parseExact(text);
   if (parsed === undefined) {
@@ -160,7 +162,7 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
   if (!isObject(body)) {
     throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with JSON that is not an object`, { httpStatus: status, retryable: transient });
   }
-  sanitise(body, '', 0, parsed.ids);
+  sanitise(body, '', 0, parsed.ids, urlFields);
 
   const requestId = optionalString(body.RequestId) ?? null;
   // DBS puts ErrCode/ErrMessage in the body, sometimes with HTTP 200 and Success:false; gateways use Code/Message.

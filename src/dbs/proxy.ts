@@ -5,6 +5,7 @@
 import type { Agent } from 'node:http';
 import type * as HttpProxyAgentModule from 'http-proxy-agent';
 import type * as HttpsProxyAgentModule from 'https-proxy-agent';
+import { isLoopbackAddress } from '../http-policy.js';
 import type { Endpoint } from './endpoint.js';
 
 export interface ProxySettings {
@@ -92,11 +93,16 @@ function splitEntry(entry: string): { name: string; entryPort?: number } {
   return withPort ? { name: withPort[1]!, entryPort: Number(withPort[2]) } : { name: entry };
 }
 
-/** The proxy a request to `endpoint` goes through, or null for a direct connection. */
+/**
+ * The proxy a request to `endpoint` goes through, or null for a direct connection. A loopback
+ * endpoint is never proxied, whatever NO_PROXY says: the signed request (STS token included) would
+ * leave the machine, in clear for an http:// endpoint.
+ */
 export function proxyFor(endpoint: Endpoint, settings: ProxySettings): URL | null {
   const proxy = settings[endpoint.protocol];
   if (proxy === null) return null;
   const { hostname, port } = hostAndPort(endpoint);
+  if (isLoopbackAddress(hostname)) return null;
   return settings.noProxy.some((entry) => bypasses(entry, hostname, port)) ? null : proxy;
 }
 

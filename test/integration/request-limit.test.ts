@@ -1,6 +1,7 @@
 /** The server-wide bound on requests in flight, against the simulator: calls queue, deadlines start on sending. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbsClient, type CredentialSource } from '../../src/dbs/client.js';
+import { describeBackupSetDownloadTaskList } from '../../src/dbs/operations.js';
 import { makeTasks, TEST_CREDENTIALS } from '../../sim/fixtures.js';
 import { startSimulator, type Simulator } from '../../sim/simulator.js';
 
@@ -23,7 +24,7 @@ describe('requests in flight', () => {
     // Eight calls, two at a time, 150 ms each: the last waits 450 ms, longer than its 400 ms deadline.
     const client = createDbsClient({ timeoutMs: 400, maxAttempts: 1, credentials, maxActiveRequests: 2 });
     const before = sim.requests.length;
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => client.describePage(endpoint(), page)));
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint() })));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill('fulfilled'));
     const arrivals = sim.requests.slice(before).map((r) => r.receivedAt).sort((a, b) => a - b);
     expect(arrivals).toHaveLength(8);
@@ -33,10 +34,10 @@ describe('requests in flight', () => {
 
   it('refuses a call as Busy at once when the queue is full, and serves the queued ones', async () => {
     const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 1, credentials, maxActiveRequests: 1, maxWaitingRequests: 2 });
-    const queued = Array.from({ length: 3 }, () => client.describePage(endpoint(), page));
+    const queued = Array.from({ length: 3 }, () => client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint() }));
     expect(client.busy?.()).toBe(true);
     const started = performance.now();
-    await expect(client.describePage(endpoint(), page)).rejects.toMatchObject({
+    await expect(client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint() })).rejects.toMatchObject({
       code: 'Busy',
       message: '1 request(s) to the DBS endpoint running and 2 waiting, the most this server queues',
     });

@@ -4,6 +4,7 @@ import type OpenApiExports from '@alicloud/openapi-client';
 import type TeaUtilExports from '@alicloud/tea-util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDbsClient } from '../../src/dbs/client.js';
+import { describeBackupPlanList } from '../../src/dbs/operations.js';
 import { DEMO_BACKUP_PLANS, DEMO_PLANS, makePlans, TEST_CREDENTIALS } from '../../sim/fixtures.js';
 import { startSimulator, type RawTask, type Simulator } from '../../sim/simulator.js';
 
@@ -84,7 +85,7 @@ describe('DescribeBackupPlanList in the simulator', () => {
     // The SDK's JSON.parse turns the bare literal into a rounded double: proof it went out unquoted.
     expect(typeof (viaSdk.body.Items as { BackupPlanDetail: RawTask[] }).BackupPlanDetail[0]!.BackupSetDownloadGatewayId).toBe('number');
     const client = createDbsClient({ timeoutMs: 3000, maxAttempts: 1, credentials: async () => TEST_CREDENTIALS });
-    const page = await client.describePlanPage({ protocol: 'http', host: sim.endpoint }, { region: 'cn-hangzhou', backupPlanId: 'dbs1demoplan01', pageSize: 10, pageNum: 0 });
+    const page = await client.call(describeBackupPlanList, { region: 'cn-hangzhou', backupPlanId: 'dbs1demoplan01', pageSize: 10, pageNum: 0 }, { endpoint: { protocol: 'http', host: sim.endpoint } });
     expect(page.items[0]!.BackupSetDownloadGatewayId).toBe('2305843009213693953');
   });
 

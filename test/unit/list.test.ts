@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
+import type { DbsClient } from '../../src/dbs/client.js';
 import { DbsError } from '../../src/dbs/errors.js';
 import { listDownloadTasks, nextArgumentsOf, wholePlanArgumentsOf, type ListInput } from '../../src/list.js';
 import { fakeClient, rawTasks } from '../helpers/fake-client.js';
@@ -147,14 +148,14 @@ describe('listDownloadTasks', () => {
     let inFlight = 0;
     let peak = 0;
     const base = fakeClient(rawTasks(600));
-    const client = {
+    const client: DbsClient = {
       ...base,
-      async describePage(...args: Parameters<typeof base.describePage>) {
+      async call(operation, params, options) {
         inFlight += 1;
         peak = Math.max(peak, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 5));
         try {
-          return await base.describePage(...args);
+          return await base.call(operation, params, options);
         } finally {
           inFlight -= 1;
         }

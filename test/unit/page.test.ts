@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DbsError } from '../../src/dbs/errors.js';
+import { describeBackupSetDownloadTaskList } from '../../src/dbs/operations.js';
 import { itemsOf, pageOf, parseAnswer, type RawPage } from '../../src/dbs/page.js';
 
 /** A DescribeBackupSetDownloadTaskList answer as the client reads it. */
 const parsePage = (status: number, contentType: string | undefined, text: string): RawPage =>
-  pageOf(parseAnswer(status, contentType, text), 'BackupSetDownloadTaskDetail', 'BackupSetDownloadTaskId');
+  pageOf(parseAnswer(status, contentType, text, describeBackupSetDownloadTaskList.urlFields), 'BackupSetDownloadTaskDetail', 'BackupSetDownloadTaskId');
 const task = (id: string) => ({ BackupSetDownloadTaskId: id });
 const ok = (items: unknown, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ RequestId: 'REQ-1', PageSize: 30, PageNum: 0, HttpStatusCode: 200, TotalElements: 2, TotalPages: 1, Items: items, Success: true, ...extra });

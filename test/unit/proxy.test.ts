@@ -33,15 +33,27 @@ describe('proxyFor', () => {
     ['aliyuncs.com:443', 'dbs-api.cn-hangzhou.aliyuncs.com', true],
     ['aliyuncs.com:8443', 'dbs-api.cn-hangzhou.aliyuncs.com', false],
     ['aliyuncs.com:8443', 'dbs-api.cn-hangzhou.aliyuncs.com:8443', true],
-    ['127.0.0.1', '127.0.0.1:9000', true],
-    ['127.0.0.1:9001', '127.0.0.1:9000', false],
-    ['::1', '[::1]:9000', true],
-    ['[::1]:9000', '[::1]:9000', true],
-    ['[::1]:9001', '[::1]:9000', false],
+    ['10.1.2.3', '10.1.2.3:9000', true],
+    ['10.1.2.3:9001', '10.1.2.3:9000', false],
+    ['fd00::5', '[fd00::5]:9000', true],
+    ['[fd00::5]:9000', '[fd00::5]:9000', true],
+    ['[fd00::5]:9001', '[fd00::5]:9000', false],
     ['.', 'dbs-api.cn-hangzhou.aliyuncs.com', false],
     ['', 'dbs-api.cn-hangzhou.aliyuncs.com', false],
   ])('NO_PROXY=%j and %s: bypassed %s', (noProxy, host, bypassed) => {
     expect(proxyFor(dbs(host), settings(noProxy))).toBe(bypassed ? null : HTTPS_PROXY);
+  });
+
+  // The signed request, STS token included, must not leave the machine for an endpoint on it.
+  it.each(['127.0.0.1:9000', '127.1.2.3', 'localhost:9000', 'LOCALHOST', '[::1]:9000', '[::ffff:127.0.0.1]:9000'])('never proxies the loopback endpoint %s, whatever NO_PROXY says', (host) => {
+    expect(proxyFor({ protocol: 'http', host }, settings(''))).toBeNull();
+    expect(proxyFor(dbs(host), settings('127.0.0.1:1,example.com'))).toBeNull();
+  });
+
+  it('still proxies hosts that only look local', () => {
+    expect(proxyFor({ protocol: 'http', host: '128.0.0.1:9000' }, settings(''))).toBe(HTTP_PROXY);
+    expect(proxyFor({ protocol: 'http', host: 'localhost.example.com' }, settings(''))).toBe(HTTP_PROXY);
+    expect(proxyFor(dbs('[::2]:9000'), settings(''))).toBe(HTTPS_PROXY);
   });
 });
 

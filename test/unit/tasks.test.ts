@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RawTask } from '../../src/dbs/page.js';
+import type { RawItem } from '../../src/dbs/page.js';
 import {
   backupKindOf,
   compareFinishedFirst,
@@ -323,7 +323,7 @@ describe('summariseTasks', () => {
 });
 
 /** What the digest must equal: normalise every task, drop repeated ids, filter, sort, cut. */
-function everyTaskAtOnce(pages: RawTask[][], states: State[], window: TimeWindow, sortBy: SortBy, limit: number) {
+function everyTaskAtOnce(pages: RawItem[][], states: State[], window: TimeWindow, sortBy: SortBy, limit: number) {
   const seen = new Set<string>();
   const tasks = pages.flat().map((raw) => normaliseTask(raw, false)).filter((task) => {
     if (task.taskId === null) return true;

@@ -1,11 +1,12 @@
 /** Hostile text from upstream: every step is linear in its size, and nothing long or secret survives. */
 import { describe, expect, it } from 'vitest';
 import { DbsError } from '../../src/dbs/errors.js';
+import { describeBackupSetDownloadTaskList } from '../../src/dbs/operations.js';
 import { pageOf, parseAnswer } from '../../src/dbs/page.js';
 import { cutText, MAX_TEXT_CHARS, redactSecrets, rememberSecret, rememberSignature } from '../../src/redact.js';
 
 const parsePage = (text: string, requestedPageSize?: number) =>
-  pageOf(parseAnswer(200, 'application/json', text), 'BackupSetDownloadTaskDetail', 'BackupSetDownloadTaskId', requestedPageSize);
+  pageOf(parseAnswer(200, 'application/json', text, describeBackupSetDownloadTaskList.urlFields), 'BackupSetDownloadTaskDetail', 'BackupSetDownloadTaskId', requestedPageSize);
 
 function failure(run: () => unknown): DbsError {
   try {

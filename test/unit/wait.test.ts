@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DbsClient, PageRequest, PageResult } from '../../src/dbs/client.js';
+import type { DbsClient } from '../../src/dbs/client.js';
 import { DbsError } from '../../src/dbs/errors.js';
-import type { RawTask } from '../../src/dbs/page.js';
+import { describeBackupSetDownloadTaskList, type DownloadTaskPageParams } from '../../src/dbs/operations.js';
+import type { RawItem, RawPage } from '../../src/dbs/page.js';
 import { humanDuration, nextWaitArguments, outcomeOf, renderWaitText, waitForDownloadTask, type Clock, type WaitInput } from '../../src/wait.js';
+import { fakeCall } from '../helpers/fake-client.js';
 import { TEST_CONFIG } from '../helpers/in-memory.js';
 
 /** A clock whose sleeps pass at once, moving time on by what was slept. */
@@ -20,24 +22,21 @@ function fakeClock(startMs = Date.UTC(2026, 11, 3, 9, 0, 0)): Clock & { sleeps: 
 }
 
 /** Answers look n (zero-based) with what `script[n]` gives: a raw status, an error, or no task at all. */
-function scriptedClient(script: (string | DbsError | null)[]): DbsClient & { requests: PageRequest[] } {
-  const requests: PageRequest[] = [];
-  return {
-    requests,
-    async describePage(_endpoint, request): Promise<PageResult> {
+function scriptedClient(script: (string | DbsError | null)[]): DbsClient & { requests: DownloadTaskPageParams[] } {
+  const requests: DownloadTaskPageParams[] = [];
+  const call = fakeCall({
+    [describeBackupSetDownloadTaskList.action]: (request: DownloadTaskPageParams): RawPage => {
       const step = script[Math.min(requests.length, script.length - 1)];
       requests.push(request);
       if (step instanceof DbsError) throw step;
-      const items: RawTask[] =
+      const items: RawItem[] =
         step === null || step === undefined
           ? []
           : [{ BackupSetDownloadTaskId: 'dbstk1', BackupSetDownloadStatus: step, ErrMessage: step === 'stop' ? 'gateway offline' : '' }];
-      return { requestId: `REQ-${requests.length}`, pageNum: 0, pageSize: 30, totalElements: items.length, totalPages: items.length, items, attempts: 1 };
+      return { requestId: `REQ-${requests.length}`, pageNum: 0, pageSize: 30, totalElements: items.length, totalPages: items.length, items };
     },
-    describePlanPage(): Promise<PageResult> {
-      throw new Error('the wait reads no plans');
-    },
-  };
+  });
+  return { requests, call };
 }
 
 const INPUT: WaitInput = { backupSetDownloadTaskId: 'dbstk1', timeoutSeconds: 50, pollIntervalSeconds: 10, includeUrls: false };

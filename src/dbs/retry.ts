@@ -1,0 +1,65 @@
+/** Attempts of one call with backoff between them, until one answers, a failure is final, or the call is cancelled. */
+import { DbsError } from './errors.js';
+import { cancelled } from './failures.js';
+
+export interface RetryNotice {
+  attempt: number;
+  maxAttempts: number;
+  delayMs: number;
+  error: DbsError;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Backoff before attempt n (n >= 2). */
+  backoffMs: (attempt: number) => number;
+}
+
+export function defaultBackoff(attempt: number): number {
+  // 250 ms, 500 ms, 1 s, ... capped at 4 s, with full jitter so concurrent pages do not retry in step.
+  const ceiling = Math.min(4_000, 250 * 2 ** (attempt - 2));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelled());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs `attempt` until it resolves. A failure that is not a DbsError becomes UnexpectedError; the
+ * error thrown in the end carries the number of attempts made.
+ */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  policy: RetryPolicy,
+  signal: AbortSignal | undefined,
+  onRetry: ((notice: RetryNotice) => void) | undefined,
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    if (signal?.aborted) throw cancelled();
+    try {
+      return await attempt();
+    } catch (raw) {
+      const error = raw instanceof DbsError ? raw : new DbsError('UnexpectedError', 'the request failed unexpectedly');
+      error.attempts = n;
+      if (!error.retryable || n >= policy.maxAttempts || signal?.aborted) {
+        if (signal?.aborted && error.code !== 'Cancelled') throw cancelled();
+        throw error;
+      }
+      const delayMs = policy.backoffMs(n + 1);
+      onRetry?.({ attempt: n + 1, maxAttempts: policy.maxAttempts, delayMs, error });
+      await sleep(delayMs, signal);
+    }
+  }
+}
