@@ -1,4 +1,4 @@
-import type { RawTask, SimCredential } from './simulator.js';
+import type { RawTask, SimCredential } from './types.js';
 
 /** The AccessKey pair the simulator accepts by default. Not a real Alibaba Cloud key. */
 export const TEST_CREDENTIALS: SimCredential = {

@@ -4,15 +4,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { TEST_CREDENTIALS } from './fixtures.js';
+import type { RawTask, SimCredential } from './types.js';
 
-export interface SimCredential {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken?: string;
-}
-
-/** One raw item as the API returns it. */
-export type RawTask = Record<string, unknown>;
+export type { RawTask, SimCredential } from './types.js';
 
 export type ItemsShape = 'wrapped' | 'array' | 'single-object';
 
