@@ -1,4 +1,4 @@
-import type { RawTask, SimCredential } from './simulator.js';
+import type { RawTask, SimCredential } from './types.js';
 
 /** The AccessKey pair the simulator accepts by default. Not a real Alibaba Cloud key. */
 export const TEST_CREDENTIALS: SimCredential = {
@@ -416,3 +416,154 @@ export const DEMO_BACKUP_PLANS: Record<string, RawTask[]> = {
   ],
   'ap-southeast-1': makePlans({ region: 'ap-southeast-1', count: 3, seed: 20261203 }),
 };
+
+/** One plan of the account fixture: where it lives, what it is, and how many download tasks it has. */
+interface AccountPlanSpec {
+  region: string;
+  planId: string;
+  name: string;
+  status: string;
+  dbType: string;
+  period: string;
+  startTime: string;
+  tasks: number;
+}
+
+const ACCOUNT_PLAN_SPECS: readonly AccountPlanSpec[] = [
+  { region: 'cn-hangzhou', planId: 'dbs1acct0hz001', name: 'shop orders', status: 'running', dbType: 'MySQL', period: 'Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday', startTime: '02:00', tasks: 120 },
+  { region: 'cn-hangzhou', planId: 'dbs1acct0hz002', name: 'billing replica', status: 'running', dbType: 'PostgreSQL', period: 'Monday,Thursday', startTime: '03:00', tasks: 90 },
+  { region: 'cn-hangzhou', planId: 'dbs1acct0hz003', name: 'legacy erp', status: 'locked', dbType: 'SQLServer', period: 'Sunday', startTime: '01:00', tasks: 40 },
+  { region: 'cn-shanghai', planId: 'dbs1acct0sh001', name: 'crm nightly', status: 'running', dbType: 'MySQL', period: 'Monday,Wednesday,Friday', startTime: '02:00', tasks: 85 },
+  { region: 'cn-shanghai', planId: 'dbs1acct0sh002', name: '订单库备份', status: 'pause', dbType: 'MongoDB', period: 'Tuesday,Saturday', startTime: '04:00', tasks: 55 },
+  { region: 'ap-southeast-1', planId: 'dbs1acct0sg001', name: 'analytics warehouse', status: 'running', dbType: 'MySQL', period: 'Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday', startTime: '05:00', tasks: 70 },
+  { region: 'ap-southeast-1', planId: 'dbs1acct0sg002', name: 'shop | catalog', status: 'running', dbType: 'PostgreSQL', period: 'Wednesday', startTime: '00:00', tasks: 40 },
+];
+
+// Shared across plans on purpose: an account-wide summary groups failures by reason.
+const ACCOUNT_DOWNLOAD_FAILURES = [
+  'backup gateway offline: no heartbeat for 600s',
+  'disk full on download target: 0 bytes left in /data/dbs',
+  'OSS upload failed: RequestTimeTooSkewed',
+  'source backup set expired before conversion',
+];
+const ACCOUNT_PRECHECK_FAILURES = [
+  'precheck failed: backup gateway offline',
+  'precheck failed: download directory /data/dbs is not writable',
+  'precheck failed: backup set not found in storage',
+];
+const HOUR_MS = 3_600_000;
+const ACCOUNT_SPAN_MS = 30 * DAY_MS;
+
+export interface AccountFixture {
+  /** The clock the fixture was made for; every time in it is within the 30 days before. */
+  nowMs: number;
+  /** The regions holding plans, in the order of `planIds`. */
+  regions: string[];
+  /** Per region, as SimulatorOptions.backupPlans takes them. */
+  backupPlans: Record<string, RawTask[]>;
+  /** Download tasks per plan id, newest first, as SimulatorOptions.plans takes them. */
+  tasks: Record<string, RawTask[]>;
+  planIds: string[];
+  /** Raw BackupSetDownloadStatus -> number of tasks, over the whole account. */
+  countsByStatus: Record<string, number>;
+  /** Raw ErrMessage -> number of failed (init or stop) tasks, over the whole account. */
+  countsByError: Record<string, number>;
+  /** Sum of BackupSetDataSize over every task that has one. */
+  totalDataSize: number;
+}
+
+/** The statuses of one plan's tasks, newest first: what is still going on is the newest. */
+function accountStatuses(dice: Dice, spec: AccountPlanSpec): string[] {
+  const live = spec.status === 'running' ? ['running', 'running', 'check_pass'] : spec.status === 'pause' ? ['pause', 'pause'] : [];
+  const rest = Array.from({ length: spec.tasks - live.length }, () => dice.weighted([['finish', 84], ['stop', 9], ['init', 5], ['pause', 2]]));
+  return [...live, ...rest];
+}
+
+function accountTimes(dice: Dice, status: string, createdMs: number, nowMs: number): number {
+  if (status === 'finish') return Math.min(nowMs, createdMs + dice.int(5 * 60_000, 5 * HOUR_MS));
+  if (status === 'stop') return Math.min(nowMs, createdMs + dice.int(2 * 60_000, 3 * HOUR_MS));
+  return 0;
+}
+
+/** Tasks of one plan: makeTasks for their ids and fields, then statuses, reasons and times set for the account. */
+function accountTasks(spec: AccountPlanSpec, index: number, nowMs: number, endMs: number): RawTask[] {
+  const dice = new Dice(fnv1a(`account:${spec.planId}`));
+  const statuses = accountStatuses(dice, spec);
+  // Each plan fails for two of the shared reasons, so reasons recur across plans.
+  const reasons = [ACCOUNT_DOWNLOAD_FAILURES[index % 4] as string, ACCOUNT_DOWNLOAD_FAILURES[(index + 1) % 4] as string];
+  const span = endMs - (nowMs - ACCOUNT_SPAN_MS);
+  return makeTasks({ planId: spec.planId, count: spec.tasks, seed: 30, dbType: spec.dbType }).map((task, i) => {
+    const status = statuses[i] as string;
+    const live = status === 'running' || status === 'check_pass';
+    // Newest first, evenly spread with jitter; live tasks started within the last few hours.
+    const createdMs = live ? endMs - dice.int(10 * 60_000, 4 * HOUR_MS) : Math.round(endMs - ((i + dice.between(0, 0.9)) / spec.tasks) * span);
+    const out: RawTask = { ...task, BackupSetDownloadCreateTime: createdMs, BackupSetDownloadFinishTime: accountTimes(dice, status, createdMs, nowMs) };
+    out.BackupSetDownloadStatus = status;
+    out.ErrMessage = status === 'stop' ? dice.pick(reasons) : status === 'init' ? dice.pick(ACCOUNT_PRECHECK_FAILURES) : '';
+    if (status !== 'finish' && typeof task.BackupSetDownloadInternetUrl === 'string' && task.BackupSetDownloadInternetUrl !== '') {
+      out.BackupSetDownloadInternetUrl = '';
+      out.BackupSetDownloadIntranetUrl = '';
+    }
+    return out;
+  });
+}
+
+function accountPlan(spec: AccountPlanSpec, nowMs: number, lastTaskMs: number): RawTask {
+  // Seven plans hold every status once: the running one has every field a running plan has.
+  const base = makePlans({ region: spec.region, count: 7, seed: fnv1a(spec.planId), startMs: nowMs - 200 * DAY_MS })
+    .find((p) => p.BackupPlanStatus === 'running');
+  const plan: RawTask = {
+    ...base,
+    BackupPeriod: spec.period,
+    BackupPlanId: spec.planId,
+    BackupPlanName: spec.name,
+    BackupPlanStatus: spec.status,
+    BackupStartTime: spec.startTime,
+    DatabaseType: spec.dbType,
+    EndTimestampForRestore: lastTaskMs,
+    ErrMessage: '',
+  };
+  if (spec.status === 'locked') {
+    // Locked: the prepaid instance expired, and backups stopped with it.
+    plan.InstanceChargeType = 'PREPAY';
+    plan.InstanceExpiredTimestamp = lastTaskMs + DAY_MS;
+  } else {
+    plan.InstanceChargeType = 'POSTPAY';
+  }
+  // The API's (alphabetical) key order.
+  return Object.fromEntries(Object.entries(plan).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const count = (into: Record<string, number>, key: string): void => {
+  into[key] = (into[key] ?? 0) + 1;
+};
+
+/**
+ * A busy account: seven plans in three regions (one paused, one locked), about 500 download tasks over
+ * the 30 days before `nowMs`, with failures whose reasons recur across plans. Same nowMs, same data;
+ * nowMs is fixed by default, as for the other fixtures; pass Date.now() for tests that ask about "the last N days".
+ */
+export function makeAccount(options: { nowMs?: number } = {}): AccountFixture {
+  const nowMs = options.nowMs ?? DEFAULT_START_MS;
+  const fixture: AccountFixture = { nowMs, regions: [], backupPlans: {}, tasks: {}, planIds: [], countsByStatus: {}, countsByError: {}, totalDataSize: 0 };
+  ACCOUNT_PLAN_SPECS.forEach((spec, index) => {
+    // The locked plan's instance expired ten days ago: its tasks end there.
+    const endMs = spec.status === 'locked' ? nowMs - 10 * DAY_MS : nowMs;
+    const tasks = accountTasks(spec, index, nowMs, endMs);
+    const lastTaskMs = Math.max(...tasks.map((t) => t.BackupSetDownloadCreateTime as number));
+    if (!fixture.regions.includes(spec.region)) fixture.regions.push(spec.region);
+    (fixture.backupPlans[spec.region] ??= []).push(accountPlan(spec, nowMs, lastTaskMs));
+    fixture.tasks[spec.planId] = tasks;
+    fixture.planIds.push(spec.planId);
+    for (const task of tasks) {
+      const status = task.BackupSetDownloadStatus as string;
+      count(fixture.countsByStatus, status);
+      if (status === 'init' || status === 'stop') count(fixture.countsByError, task.ErrMessage as string);
+      if (typeof task.BackupSetDataSize === 'number') fixture.totalDataSize += task.BackupSetDataSize;
+    }
+  });
+  return fixture;
+}
+
+/** The account fixture at its fixed clock. */
+export const ACCOUNT = makeAccount();

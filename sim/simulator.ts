@@ -4,15 +4,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { TEST_CREDENTIALS } from './fixtures.js';
+import type { RawTask, SimCredential } from './types.js';
 
-export interface SimCredential {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken?: string;
-}
-
-/** One raw item as the API returns it. */
-export type RawTask = Record<string, unknown>;
+export type { RawTask, SimCredential } from './types.js';
 
 export type ItemsShape = 'wrapped' | 'array' | 'single-object';
 
@@ -63,6 +57,8 @@ export interface SimulatorOptions {
   plans?: Record<string, RawTask[]>;
   /** The backup plans DescribeBackupPlanList serves, per DBS region, in the order served. Default: none. */
   backupPlans?: Record<string, RawTask[]>;
+  /** The regions DescribeRegions lists. Default: DBS_REGIONS, then any other region of `backupPlans`. */
+  regions?: string[];
   /** Added before every answer. Default 0. */
   latencyMs?: number;
   /** Default 'wrapped'. */
@@ -97,6 +93,8 @@ export interface Simulator {
   setPlan(planId: string, tasks: RawTask[]): void;
   /** Replaces the backup plans of one region. */
   setBackupPlans(region: string, plans: RawTask[]): void;
+  /** Replaces the regions DescribeRegions lists. */
+  setRegions(regions: string[]): void;
   /**
    * Moves a task (by BackupSetDownloadTaskId, in whichever plan holds it) along a timeline counted
    * from this call: each request first applies the steps that are due.
@@ -117,7 +115,13 @@ export interface Simulator {
 
 const TASK_ACTION = 'DescribeBackupSetDownloadTaskList';
 const PLAN_ACTION = 'DescribeBackupPlanList';
-const ACTIONS = new Set([TASK_ACTION, PLAN_ACTION]);
+const REGIONS_ACTION = 'DescribeRegions';
+const ACTIONS = new Set([TASK_ACTION, PLAN_ACTION, REGIONS_ACTION]);
+/** Regions DBS is offered in, as DescribeRegions lists them by default. */
+export const DBS_REGIONS = [
+  'cn-hangzhou', 'cn-shanghai', 'cn-qingdao', 'cn-beijing', 'cn-zhangjiakou', 'cn-shenzhen', 'cn-hongkong',
+  'ap-southeast-1', 'ap-northeast-1', 'us-west-1', 'eu-central-1',
+] as const;
 const API_VERSION = '2019-03-06';
 const ALGORITHM = 'ACS3-HMAC-SHA256';
 const PAGE_SIZES = new Set([30, 50, 100]);
@@ -503,6 +507,16 @@ function describePlans(
   }, undefined);
 }
 
+/** DescribeRegions: no parameters, every region in one answer. */
+function describeRegions(regions: readonly string[], exchange: Exchange): Reply {
+  return jsonReply(200, {
+    RequestId: exchange.requestId,
+    Success: true,
+    HttpStatusCode: 200,
+    Regions: { RegionCode: [...regions] },
+  }, undefined);
+}
+
 /** An empty page is "", not an empty list; otherwise the shape the simulator is set to. */
 function shapeItems(page: RawTask[], shape: ItemsShape, detailKey: string): unknown {
   if (page.length === 0) return '';
@@ -605,7 +619,7 @@ interface QueuedFault {
   remaining: number | undefined;
 }
 
-/** Starts a local stand-in for the DBS endpoint, serving DescribeBackupSetDownloadTaskList and DescribeBackupPlanList. */
+/** Starts a local stand-in for the DBS endpoint, serving DescribeBackupSetDownloadTaskList, DescribeBackupPlanList and DescribeRegions. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
   const maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
@@ -615,6 +629,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const [planId, tasks] of Object.entries(options.plans ?? {})) plans.set(planId, [...tasks]);
   const backupPlans = new Map<string, RawTask[]>();
   for (const [region, list] of Object.entries(options.backupPlans ?? {})) backupPlans.set(region, [...list]);
+  let regions = options.regions ?? [...new Set([...DBS_REGIONS, ...backupPlans.keys()])];
   const nonces = new NonceLedger(2 * maxClockSkewMs);
   const timelines = new Map<string, { startMs: number; steps: TimelineStep[] }>();
   const faults: QueuedFault[] = [];
@@ -741,8 +756,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const rejection = authenticate(call, { credentials, nonces, maxClockSkewMs, nowMs: receivedAt }, exchange);
       const fault = rejection ? undefined : takeFault(record.pageNum, record.action);
       advanceTimelines(receivedAt);
-      const businessAnswer = (): Reply =>
-        record.action === PLAN_ACTION ? describePlans(query, backupPlans, itemsShape, exchange) : describeTasks(query, plans, backupPlans, itemsShape, exchange);
+      const businessAnswer = (): Reply => {
+        if (record.action === REGIONS_ACTION) return describeRegions(regions, exchange);
+        if (record.action === PLAN_ACTION) return describePlans(query, backupPlans, itemsShape, exchange);
+        return describeTasks(query, plans, backupPlans, itemsShape, exchange);
+      };
       if (rejection) outcome = { type: 'reply', reply: rejection };
       else if (fault) outcome = faultOutcome(fault, exchange, record.action ?? TASK_ACTION, businessAnswer);
       else outcome = { type: 'reply', reply: businessAnswer() };
@@ -786,6 +804,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setBackupPlans(region, list) {
       backupPlans.set(region, [...list]);
+    },
+    setRegions(list) {
+      regions = [...list];
     },
     setTaskTimeline(taskId, steps) {
       timelines.set(taskId, { startMs: Date.now(), steps: [...steps].sort((a, b) => a.afterMs - b.afterMs) });

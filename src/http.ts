@@ -6,13 +6,13 @@
  * Connections are bounded: in number (overall and per address), in the time to send a request
  * head, and in how long they may sit idle between requests.
  */
-import { createServer as createNodeServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNodeServer, type IncomingMessage, type Server as NodeHttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, isJSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpConfig } from './config.js';
-import { createRequestPolicy, listenRefusal } from './http-policy.js';
+import { createRequestPolicy, listenRefusal, type RequestPolicy } from './http-policy.js';
 import { createServer } from './server.js';
 import type { ToolContext } from './tools/context.js';
 
@@ -119,7 +119,7 @@ function rateLimitedLog(log: ToolContext['log'], intervalMs: number): (message: 
 }
 
 /** Closes connections past the overall and per-address caps at once, before a byte is read. */
-function limitConnections(server: ReturnType<typeof createNodeServer>, http: HttpConfig, report: (message: string) => void): void {
+function limitConnections(server: NodeHttpServer, http: HttpConfig, report: (message: string) => void): void {
   let open = 0;
   const perAddress = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
@@ -142,84 +142,115 @@ function limitConnections(server: ReturnType<typeof createNodeServer>, http: Htt
   });
 }
 
-export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const { http, context } = options;
-  const { log } = context;
-  const refusal = listenRefusal(options.host, http.token);
-  if (refusal !== null) throw new ListenRefusedError(refusal);
+/** What the gate, the serving and the draining share: the calls being served and whether the server is stopping. */
+interface ServerState {
+  readonly inFlight: Set<InFlight>;
+  draining: boolean;
+  whenIdle: (() => void) | undefined;
+}
 
-  const policy = createRequestPolicy({ listenHost: options.host, ...http });
-  const inFlight = new Set<InFlight>();
-  let draining = false;
-  let whenIdle: (() => void) | undefined;
+interface Gate {
+  context: ToolContext;
+  policy: RequestPolicy;
+  state: ServerState;
+  /** Refusals are logged at most once a minute each (the first at once, then a count). */
+  refusalLog: (message: string) => void;
+}
 
-  // Refusals are logged at most once a minute each (the first at once, then a count).
-  const refusalLog = rateLimitedLog(log, REFUSAL_LOG_INTERVAL_MS);
-  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, message: string, headers?: Record<string, string>): void => {
-    refusalLog(`refused ${req.method} ${MCP_PATH} from ${req.socket.remoteAddress}: ${message}`);
-    // Closing instead of reading the body to its end: an unauthenticated client must not make us read gigabytes.
-    sendRpcError(res, status, ErrorCode.ConnectionClosed, message, { ...headers, Connection: 'close' });
-  };
+function refuse(gate: Gate, req: IncomingMessage, res: ServerResponse, status: number, message: string, headers?: Record<string, string>): void {
+  gate.refusalLog(`refused ${req.method} ${MCP_PATH} from ${req.socket.remoteAddress}: ${message}`);
+  // Closing instead of reading the body to its end: an unauthenticated client must not make us read gigabytes.
+  sendRpcError(res, status, ErrorCode.ConnectionClosed, message, { ...headers, Connection: 'close' });
+}
 
-  async function serveMcp(req: IncomingMessage, res: ServerResponse, message: unknown): Promise<void> {
-    // No MCP tasks: this server and its memory end with the request.
-    const server = createServer(context, { tasks: false });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    const call: InFlight = { server, transport, requestIds: requestIdsOf(message) };
-    inFlight.add(call);
-    res.on('close', () => {
-      inFlight.delete(call);
-      // Also aborts a handler still running for a client that has gone away.
-      void server.close().catch(() => undefined);
-      if (inFlight.size === 0) whenIdle?.();
-    });
-    server.server.onerror = (error) => log.debug(`mcp over http: ${error.message}`);
-    await server.connect(transport);
-    await transport.handleRequest(req, res, message);
+/**
+ * Answers everything that is not an MCP call to serve, from the request head alone: health probes,
+ * other paths, oversized bodies, foreign Host or Origin, a missing token, other methods, draining.
+ * Returns true when the request may go on to have its body read.
+ */
+function admit(gate: Gate, req: IncomingMessage, res: ServerResponse): boolean {
+  const { context, policy, state } = gate;
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === HEALTH_PATH) {
+    // Unauthenticated and Host-agnostic: load balancers probe by address, and it tells nothing.
+    if (req.method !== 'GET' && req.method !== 'HEAD') sendJson(res, 405, { status: 'method not allowed' }, { Allow: 'GET, HEAD', Connection: 'close' });
+    else {
+      const status = state.draining ? 'shutting down' : context.client.busy?.() ? 'busy' : 'ok';
+      sendJson(res, status === 'ok' ? 200 : 503, { status });
+    }
+    return false;
   }
+  if (path !== MCP_PATH) sendRpcError(res, 404, ErrorCode.ConnectionClosed, `Not found: the MCP endpoint is ${MCP_PATH}`, { Connection: 'close' });
+  else if (Number(req.headers['content-length']) > MAX_BODY_BYTES) refuse(gate, req, res, 413, `Payload too large: at most ${MAX_BODY_BYTES} bytes`);
+  else if (!policy.hostAllowed(req.headers.host)) {
+    refuse(gate, req, res, 403, `Forbidden: Host ${JSON.stringify(req.headers.host ?? '')} is not allowed (DBS_MCP_ALLOWED_HOSTS)`);
+  } else if (!policy.originAllowed(req.headers.origin)) {
+    refuse(gate, req, res, 403, `Forbidden: Origin ${JSON.stringify(req.headers.origin)} is not allowed (DBS_MCP_ALLOWED_ORIGINS)`);
+  } else if (!policy.authorized(req.headers.authorization)) {
+    const problem = req.headers.authorization === undefined ? 'missing' : 'wrong';
+    refuse(gate, req, res, 401, `Unauthorized: ${problem} bearer token`, { 'WWW-Authenticate': 'Bearer realm="dbs-backup-mcp"' });
+  } else if (req.method !== 'POST') {
+    // Stateless: no session stream to GET, no session to DELETE.
+    sendRpcError(res, 405, ErrorCode.ConnectionClosed, 'Method not allowed.', { Allow: 'POST' });
+  } else if (state.draining) {
+    sendRpcError(res, 503, ErrorCode.ConnectionClosed, 'Service unavailable: shutting down', { Connection: 'close', 'Retry-After': '1' });
+  } else return true;
+  return false;
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === HEALTH_PATH) {
-      // Unauthenticated and Host-agnostic: load balancers probe by address, and it tells nothing.
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { Allow: 'GET, HEAD', Connection: 'close' });
-      const status = draining ? 'shutting down' : context.client.busy?.() ? 'busy' : 'ok';
-      return sendJson(res, status === 'ok' ? 200 : 503, { status });
-    }
-    if (path !== MCP_PATH) return sendRpcError(res, 404, ErrorCode.ConnectionClosed, `Not found: the MCP endpoint is ${MCP_PATH}`, { Connection: 'close' });
-    if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
-      return refuse(req, res, 413, `Payload too large: at most ${MAX_BODY_BYTES} bytes`);
-    }
-    if (!policy.hostAllowed(req.headers.host)) {
-      return refuse(req, res, 403, `Forbidden: Host ${JSON.stringify(req.headers.host ?? '')} is not allowed (DBS_MCP_ALLOWED_HOSTS)`);
-    }
-    if (!policy.originAllowed(req.headers.origin)) {
-      return refuse(req, res, 403, `Forbidden: Origin ${JSON.stringify(req.headers.origin)} is not allowed (DBS_MCP_ALLOWED_ORIGINS)`);
-    }
-    if (!policy.authorized(req.headers.authorization)) {
-      const problem = req.headers.authorization === undefined ? 'missing' : 'wrong';
-      return refuse(req, res, 401, `Unauthorized: ${problem} bearer token`, { 'WWW-Authenticate': 'Bearer realm="dbs-backup-mcp"' });
-    }
-    if (req.method !== 'POST') {
-      // Stateless: no session stream to GET, no session to DELETE.
-      return sendRpcError(res, 405, ErrorCode.ConnectionClosed, 'Method not allowed.', { Allow: 'POST' });
-    }
-    if (draining) return sendRpcError(res, 503, ErrorCode.ConnectionClosed, 'Service unavailable: shutting down', { Connection: 'close', 'Retry-After': '1' });
+/** One call on its own McpServer and transport, tracked until its response closes. */
+async function serveMcp(context: ToolContext, state: ServerState, req: IncomingMessage, res: ServerResponse, message: unknown): Promise<void> {
+  // No MCP tasks: this server and its memory end with the request.
+  const server = createServer(context, { tasks: false });
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const call: InFlight = { server, transport, requestIds: requestIdsOf(message) };
+  state.inFlight.add(call);
+  res.on('close', () => {
+    state.inFlight.delete(call);
+    // Also aborts a handler still running for a client that has gone away.
+    void server.close().catch(() => undefined);
+    if (state.inFlight.size === 0) state.whenIdle?.();
+  });
+  server.server.onerror = (error) => context.log.debug(`mcp over http: ${error.message}`);
+  await server.connect(transport);
+  await transport.handleRequest(req, res, message);
+}
 
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (body.kind === 'aborted') return;
-    if (body.kind === 'too-large') {
-      return sendRpcError(res, 413, ErrorCode.ConnectionClosed, `Payload too large: at most ${MAX_BODY_BYTES} bytes`, { Connection: 'close' });
-    }
-    let message: unknown;
-    try {
-      message = JSON.parse(body.text);
-    } catch {
-      return sendRpcError(res, 400, ErrorCode.ParseError, 'Parse error: Invalid JSON');
-    }
-    await serveMcp(req, res, message);
+async function handle(gate: Gate, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!admit(gate, req, res)) return;
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (body.kind === 'aborted') return;
+  if (body.kind === 'too-large') {
+    return sendRpcError(res, 413, ErrorCode.ConnectionClosed, `Payload too large: at most ${MAX_BODY_BYTES} bytes`, { Connection: 'close' });
   }
+  let message: unknown;
+  try {
+    message = JSON.parse(body.text);
+  } catch {
+    return sendRpcError(res, 400, ErrorCode.ParseError, 'Parse error: Invalid JSON');
+  }
+  await serveMcp(gate.context, gate.state, req, res, message);
+}
 
+/**
+ * A connection that never sends a byte must not keep its slot (overall and per address) for good,
+ * whether or not this Node's own head timeout covers it: it is closed once its head is overdue, with
+ * the answer Node gives to a head that comes too late.
+ */
+function closeSilentConnections(server: NodeHttpServer, headersTimeoutMs: number): void {
+  server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => {
+      if (socket.bytesRead !== 0) return;
+      if (socket.writable) socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+    }, headersTimeoutMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
+function createBoundedServer(http: HttpConfig, gate: Gate): NodeHttpServer {
+  const { log } = gate.context;
   const server = createNodeServer(
     {
       headersTimeout: http.headersTimeoutMs,
@@ -231,7 +262,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     (req, res) => {
       const started = performance.now();
       res.on('close', () => log.debug(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)} ms`));
-      handle(req, res).catch((error: unknown) => {
+      handle(gate, req, res).catch((error: unknown) => {
         log.error(`http: ${(error as Error)?.stack ?? String(error)}`);
         if (res.headersSent) res.destroy();
         else sendRpcError(res, 500, ErrorCode.InternalError, 'Internal server error');
@@ -239,6 +270,51 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     },
   );
   limitConnections(server, http, rateLimitedLog(log, REFUSAL_LOG_INTERVAL_MS));
+  closeSilentConnections(server, http.headersTimeoutMs);
+  return server;
+}
+
+/**
+ * Stops accepting, waits up to the grace period for the calls in flight, then answers the rest with
+ * an error and closes their servers, which aborts their work.
+ */
+async function drain(server: NodeHttpServer, state: ServerState, http: HttpConfig, log: ToolContext['log']): Promise<void> {
+  state.draining = true;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  if (state.inFlight.size > 0) {
+    log.info(`shutting down: waiting up to ${http.shutdownGraceMs} ms for ${state.inFlight.size} request(s)`);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => (state.whenIdle = resolve)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, http.shutdownGraceMs))),
+    ]);
+    clearTimeout(timer);
+  }
+  if (state.inFlight.size > 0) log.info(`shutting down: cancelling ${state.inFlight.size} request(s) still running`);
+  const reason = `dbs-backup-mcp is shutting down; the call was cancelled after ${http.shutdownGraceMs} ms: call again`;
+  await Promise.all(
+    [...state.inFlight].map(async (call) => {
+      // An answer first, so the client hears why; then close, which aborts the handler's work.
+      for (const id of call.requestIds) {
+        await call.transport.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: reason } }).catch(() => undefined);
+      }
+      await call.server.close().catch(() => undefined);
+    }),
+  );
+  server.closeAllConnections();
+  await closed;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { http, context } = options;
+  const { log } = context;
+  const refusal = listenRefusal(options.host, http.token);
+  if (refusal !== null) throw new ListenRefusedError(refusal);
+
+  const policy = createRequestPolicy({ listenHost: options.host, ...http });
+  const state: ServerState = { inFlight: new Set(), draining: false, whenIdle: undefined };
+  const server = createBoundedServer(http, { context, policy, state, refusalLog: rateLimitedLog(log, REFUSAL_LOG_INTERVAL_MS) });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -252,35 +328,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   log.info(`listening on ${url} (${http.token === null ? 'no token' : 'bearer token required'}; allowed hosts ${policy.allowedHosts.join(', ')})`);
 
   let closing: Promise<void> | undefined;
-  const close = async (): Promise<void> => {
-    draining = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    if (inFlight.size > 0) {
-      log.info(`shutting down: waiting up to ${http.shutdownGraceMs} ms for ${inFlight.size} request(s)`);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => (whenIdle = resolve)),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, http.shutdownGraceMs))),
-      ]);
-      clearTimeout(timer);
-    }
-    if (inFlight.size > 0) log.info(`shutting down: cancelling ${inFlight.size} request(s) still running`);
-    const reason = `dbs-backup-mcp is shutting down; the call was cancelled after ${http.shutdownGraceMs} ms: call again`;
-    await Promise.all(
-      [...inFlight].map(async (call) => {
-        // An answer first, so the client hears why; then close, which aborts the handler's work.
-        for (const id of call.requestIds) {
-          await call.transport.send({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: reason } }).catch(() => undefined);
-        }
-        await call.server.close().catch(() => undefined);
-      }),
-    );
-    server.closeAllConnections();
-    await closed;
-  };
   return {
     url,
-    close: () => (closing ??= close()),
+    close: () => (closing ??= drain(server, state, http, log)),
   };
 }

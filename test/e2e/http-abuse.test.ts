@@ -51,9 +51,9 @@ async function expectNormalCallWorks(): Promise<void> {
 }
 
 /** A raw connection; resolves once connected, with what it received and when it closed. */
-async function open(options: { localAddress?: string } = {}): Promise<{ socket: Socket; received: () => string; closed: Promise<number> }> {
+async function open(options: { localAddress?: string } = {}, port = server.port): Promise<{ socket: Socket; received: () => string; closed: Promise<number> }> {
   const started = performance.now();
-  const socket = connect({ host: '127.0.0.1', port: server.port, ...options });
+  const socket = connect({ host: '127.0.0.1', port, ...options });
   let received = '';
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
   socket.on('error', () => undefined);
@@ -143,6 +143,29 @@ describe('slow and idle connections', () => {
     expect(silentMs).toBeLessThan(2_000);
     expect(slowMs).toBeLessThan(2_000);
     await expectNormalCallWorks();
+  });
+
+  it('closes connections that never send a byte within the headers timeout, which frees their address', async () => {
+    // A server of its own: the slots of this address must be held by silent connections alone.
+    const own = await spawnHttpServer(
+      simulatorEnv(sim, { DBS_MCP_HTTP_TOKEN: TOKEN, DBS_MCP_HTTP_HEADERS_TIMEOUT_MS: '500', DBS_MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '8' }),
+    );
+    try {
+      const openOwn = () => open({}, own.port);
+      const silent = await Promise.all(Array.from({ length: 8 }, openOwn));
+      const overCap = await openOwn();
+      expect(await overCap.closed).toBeLessThan(300);
+      const stillOpen = new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 3_000));
+      const closedAfter = await Promise.all(silent.map((c) => Promise.race([c.closed, stillOpen])));
+      for (const ms of closedAfter) {
+        expect(ms).toBeGreaterThanOrEqual(400);
+        expect(ms).toBeLessThan(1_500);
+      }
+      for (const c of silent) expect(c.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect((await rawRequest(`http://127.0.0.1:${own.port}/healthz`, { method: 'GET' })).status).toBe(200);
+    } finally {
+      await own.stop();
+    }
   });
 
   it('closes an idle keep-alive connection soon after its last answer', async () => {
