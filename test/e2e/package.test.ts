@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -232,6 +233,19 @@ describe('one version everywhere, and the MCP Registry entry', () => {
     const paths = published.files.map((f) => f.path);
     expect(paths).toContain('dist/index.js');
     expect(paths.filter((f) => /^(src|test|sim|scripts|bench)\/|\.ts$/.test(f))).toEqual([]);
+  });
+});
+
+describe('npm run release', () => {
+  it('writes the tarball and the bundle of this version with SHA-256 sums that check', async () => {
+    const out = join(work, 'release');
+    await run(process.execPath, [join(ROOT, 'scripts/release.mjs'), '--skip-build', '--out', out], { cwd: ROOT, env: cleanEnv() });
+    const sums = (await readFile(join(out, 'SHA256SUMS'), 'utf8')).trim().split('\n');
+    expect(sums.map((line) => line.split('  ')[1])).toEqual([`${pkg.name}-${pkg.version}.tgz`, `${pkg.name}-${pkg.version}.mcpb`]);
+    for (const line of sums) {
+      const [sum, file] = line.split('  ');
+      expect(createHash('sha256').update(await readFile(join(out, file!))).digest('hex')).toBe(sum);
+    }
   });
 });
 
