@@ -30,7 +30,8 @@ wait_for_backup_set_download_task (Alibaba Cloud DBS backups; read-only).
   -v, --version the version
 
 Settings come from the environment: the Alibaba Cloud credentials chain, ALIBABA_CLOUD_REGION_ID,
-DBS_MCP_* (DBS_MCP_HTTP_TOKEN, DBS_MCP_ALLOWED_HOSTS, DBS_MCP_ALLOWED_ORIGINS for --http). See the README.
+DBS_MCP_* (DBS_MCP_HTTP_TOKEN, DBS_MCP_ALLOWED_HOSTS, DBS_MCP_ALLOWED_ORIGINS for --http;
+DBS_MCP_LOG_FORMAT=json for one JSON object per log line). See the README.
 `;
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
