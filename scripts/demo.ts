@@ -5,11 +5,31 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { fileURLToPath } from 'node:url';
-import { DEMO_BACKUP_PLANS, DEMO_PLANS, makeTasks, TEST_CREDENTIALS } from '../sim/fixtures.js';
+import { DEMO_BACKUP_PLANS, DEMO_PLANS, TEST_CREDENTIALS } from '../sim/fixtures.js';
+import { addMovingTasks, MOVING_PLAN_ID } from '../sim/moving-tasks.js';
 import { startSimulator } from '../sim/simulator.js';
 
 const serverPath = fileURLToPath(new URL('../index.js', import.meta.url));
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+/** The next step, printed last: the same server in a real client, with a real AccessKey in place of the placeholders. */
+function connectInstructions(server: string): string {
+  const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI...', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '...', ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou' };
+  const entry = JSON.stringify({ mcpServers: { 'dbs-backup': { command: 'node', args: [server], env } } }, null, 2);
+  const flags = Object.entries(env).map(([name, value]) => `  --env ${name}=${value} \\`);
+  return [
+    '=== Next: connect a client (replace LTAI... and ... with your AccessKey pair; `npm run simulator` serves the demo data instead)',
+    'Claude Desktop (claude_desktop_config.json) or Cursor (.cursor/mcp.json):',
+    entry,
+    '',
+    'Claude Code:',
+    'claude mcp add --transport stdio --scope user dbs-backup \\',
+    ...flags,
+    `  -- node ${server}`,
+    '',
+    'Once published to npm, "npx -y dbs-backup-mcp" replaces "node <path>"; the README lists every install path.',
+  ].join('\n');
+}
 
 const sim = await startSimulator({ plans: DEMO_PLANS, backupPlans: DEMO_BACKUP_PLANS });
 const transport = new StdioClientTransport({
@@ -60,14 +80,9 @@ try {
   await list('A plan with no download tasks', { backupPlanId: 'dbs1emptyplan0' });
 
   // A download that finishes while the server watches it: the simulator moves it along a timeline.
-  const waitPlan = 'dbs1demowait01';
-  const [template] = makeTasks({ planId: waitPlan, count: 1, seed: 7 });
-  const taskId = 'dbstkdemowait1';
-  sim.setPlan(waitPlan, [{ ...template, BackupSetDownloadTaskId: taskId, BackupSetDownloadStatus: 'running', BackupSetDownloadFinishTime: 0, ErrMessage: '' }]);
-  sim.setTaskTimeline(taskId, [
-    { afterMs: 1500, set: { BackupSetDownloadStatus: 'Running' } },
-    { afterMs: 3000, set: { BackupSetDownloadStatus: 'finish', BackupSetDownloadFinishTime: Date.now() + 3000 } },
-  ]);
+  const [moving] = addMovingTasks(sim, 3000);
+  const taskId = moving!.taskId;
+  const waitPlan = MOVING_PLAN_ID;
   const waitArgs = { backupSetDownloadTaskId: taskId, backupPlanId: waitPlan, pollIntervalSeconds: 2, timeoutSeconds: 30 };
   out();
   out(`=== Tell me when download ${taskId} is ready`);
@@ -83,6 +98,8 @@ try {
   out();
   out(`Simulator saw ${sim.requests.length} request(s), ${rejected.length} rejected.`);
   if (rejected.length > 0) process.exitCode = 1;
+  out();
+  out(connectInstructions(serverPath));
 } finally {
   await client.close();
   await sim.close();

@@ -4,9 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { DEMO_BACKUP_PLANS, DEMO_PLANS, TEST_CREDENTIALS } from './fixtures.js';
+import { addMovingTasks, MOVING_PLAN_ID } from './moving-tasks.js';
 import { startSimulator } from './simulator.js';
 
-const USAGE = 'usage: simulator [--port 8787] [--latency-ms 0]';
+const USAGE = 'usage: simulator [--port 8787] [--latency-ms 0] [--settle-seconds 60]';
 const say = (line = ''): void => void process.stderr.write(`${line}\n`);
 
 function whole(name: string, raw: string, max: number): number {
@@ -18,10 +19,15 @@ function whole(name: string, raw: string, max: number): number {
   return value;
 }
 
-let values: { port?: string; 'latency-ms'?: string; help?: boolean };
+let values: { port?: string; 'latency-ms'?: string; 'settle-seconds'?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { port: { type: 'string', default: '8787' }, 'latency-ms': { type: 'string', default: '0' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      port: { type: 'string', default: '8787' },
+      'latency-ms': { type: 'string', default: '0' },
+      'settle-seconds': { type: 'string', default: '60' },
+      help: { type: 'boolean', short: 'h' },
+    },
   }));
 } catch (error) {
   say(`${(error as Error).message}\n${USAGE}`);
@@ -34,6 +40,7 @@ if (values.help) {
 
 const port = whole('port', values.port ?? '8787', 65_535);
 const latencyMs = whole('latency-ms', values['latency-ms'] ?? '0', 60_000);
+const settleMs = Math.max(1, whole('settle-seconds', values['settle-seconds'] ?? '60', 3_600)) * 1000;
 const sim = await startSimulator({ plans: DEMO_PLANS, backupPlans: DEMO_BACKUP_PLANS, port, latencyMs }).catch((error: NodeJS.ErrnoException) => {
   say(error.code === 'EADDRINUSE' ? `port ${port} is in use: pick another with --port` : error.message);
   process.exit(1);
@@ -44,6 +51,11 @@ say(`DBS simulator listening on ${sim.url}; it verifies ACS3-HMAC-SHA256 signatu
 say(`Plans: ${plans.join(', ')}`);
 const regions = Object.entries(DEMO_BACKUP_PLANS).map(([region, list]) => `${region} (${list.length})`);
 say(`Backup plans listed by DescribeBackupPlanList: ${regions.join(', ')}`);
+say();
+// Counted from start-up: a wait started within the first minute sees the tasks move.
+const moving = addMovingTasks(sim, settleMs);
+say(`Tasks that move along (plan ${MOVING_PLAN_ID}), to try wait_for_backup_set_download_task with:`);
+for (const task of moving) say(`  ${task.taskId}: ${task.outcome} about ${Math.round(task.settlesAfterMs / 1000)} s after start`);
 say();
 say('Point the server at it with:');
 say(`  ALIBABA_CLOUD_DBS_ENDPOINT=${sim.url}`);

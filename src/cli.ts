@@ -26,11 +26,12 @@ wait_for_backup_set_download_task (Alibaba Cloud DBS backups; read-only).
   --port N      HTTP port, default ${DEFAULT_HTTP_PORT}; 0 picks a free one
   --host H      HTTP listen address, default ${DEFAULT_HTTP_HOST}; any address other than
                 loopback needs DBS_MCP_HTTP_TOKEN
-  --help        this text
-  --version     the version
+  -h, --help    this text
+  -v, --version the version
 
 Settings come from the environment: the Alibaba Cloud credentials chain, ALIBABA_CLOUD_REGION_ID,
-DBS_MCP_* (DBS_MCP_HTTP_TOKEN, DBS_MCP_ALLOWED_HOSTS, DBS_MCP_ALLOWED_ORIGINS for --http). See the README.
+DBS_MCP_* (DBS_MCP_HTTP_TOKEN, DBS_MCP_ALLOWED_HOSTS, DBS_MCP_ALLOWED_ORIGINS for --http;
+DBS_MCP_LOG_FORMAT=json for one JSON object per log line). See the README.
 `;
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
@@ -60,7 +61,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
+        version: { type: 'boolean', short: 'v' },
       },
     }));
   } catch (error) {

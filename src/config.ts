@@ -17,6 +17,8 @@ export interface Config {
 
 export const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export const DEFAULT_REGION = 'cn-hangzhou';
 export const REGION_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
@@ -50,6 +52,15 @@ export function readLogLevel(env: Env): LogLevel {
     throw new ConfigError(`DBS_MCP_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw.slice(0, 40)}"`);
   }
   return raw as LogLevel;
+}
+
+/** DBS_MCP_LOG_FORMAT, read first: even the message about a bad log level comes out in the chosen format. */
+export function readLogFormat(env: Env): LogFormat {
+  const raw = setting(env, 'DBS_MCP_LOG_FORMAT')?.toLowerCase() ?? 'text';
+  if (!(LOG_FORMATS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`DBS_MCP_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${raw.slice(0, 40)}"`);
+  }
+  return raw as LogFormat;
 }
 
 export function readConfig(env: Env): Config {

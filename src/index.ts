@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Wiring only: parse the command line, read the configuration once, build the client and the server, serve. */
 import { parseCommandLine, UsageError, USAGE, type CommandLine } from './cli.js';
-import { ConfigError, dropEmptyCredentialVariables, readConfig, readHttpConfig, readLogLevel, type Config } from './config.js';
+import { ConfigError, dropEmptyCredentialVariables, readConfig, readHttpConfig, readLogFormat, readLogLevel, type Config } from './config.js';
 import { createDbsClient, type DbsClient } from './dbs/client.js';
 import { describeProxy } from './dbs/proxy.js';
 import { createLogger } from './log.js';
@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   if (command.command === 'help') return void process.stdout.write(USAGE);
   if (command.command === 'version') return void process.stdout.write(`${SERVER_VERSION}\n`);
 
+  log.setFormat(loadConfig(() => readLogFormat(process.env)));
   log.setStderrLevel(loadConfig(() => readLogLevel(process.env)));
   const config = loadConfig(() => {
     dropEmptyCredentialVariables(process.env);

@@ -5,14 +5,19 @@
  */
 import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { LogFormat } from './config.js';
 import { cutText, redactSecrets } from './redact.js';
 
+/** Extra facts for a JSON log line; text lines carry them in the message already. */
+export type LogFields = Record<string, string | number | boolean | null>;
+
 export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warning(message: string): void;
-  error(message: string): void;
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warning(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
 }
+
 
 // The MCP levels in order (RFC 5424 severities); this server writes debug, info, warning and error.
 const RANK: Record<LoggingLevel, number> = { debug: 0, info: 1, notice: 2, warning: 3, error: 4, critical: 5, alert: 6, emergency: 7 };
@@ -22,11 +27,41 @@ type StderrLevel = 'debug' | 'info' | 'warning' | 'error';
 export interface LoggerOptions {
   /** Least level written to stderr; MCP clients choose their own with logging/setLevel. */
   stderrLevel?: StderrLevel;
+  /** text: `dbs-backup-mcp level: message`; json: one object per line for log pipelines. */
+  format?: LogFormat;
   write?: (line: string) => void;
+  now?: () => Date;
 }
 
 // A stack trace fits; a multi-megabyte message from upstream does not belong on one line.
 const MAX_LINE_CHARS = 8 * 1024;
+
+// Tool messages start with the tool's name and end with the time taken; a pipeline wants both as fields.
+const TOOL_PREFIX = /^([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?: page \d+)?: /;
+const DURATION_SUFFIX = /\b(\d+) ms\)?$/;
+const REQUEST_ID = /\brequest id ([\w-]+)/;
+
+/** The fields a message states in words, so that every caller's lines are parseable without changing it. */
+export function fieldsOf(message: string): LogFields {
+  const fields: LogFields = {};
+  const tool = TOOL_PREFIX.exec(message)?.[1];
+  if (tool !== undefined) fields.tool = tool;
+  const duration = DURATION_SUFFIX.exec(message)?.[1];
+  if (duration !== undefined) fields.durationMs = Number(duration);
+  const requestId = REQUEST_ID.exec(message)?.[1];
+  if (requestId !== undefined) fields.requestId = requestId;
+  return fields;
+}
+
+/** One line of the log, newline included; `time`, `level` and `message` cannot be overridden by fields. */
+export function formatLine(format: LogFormat, level: LoggingLevel, message: string, fields: LogFields | undefined, time: Date): string {
+  if (format === 'text') return `dbs-backup-mcp ${level}: ${message}\n`;
+  return `${JSON.stringify({ ...fieldsOf(message), ...fields, time: time.toISOString(), level, message })}\n`;
+}
+
+function redactFields(fields: LogFields): LogFields {
+  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, typeof value === 'string' ? redactSecrets(cutText(value, MAX_LINE_CHARS)) : value]));
+}
 
 let stderrBroken: boolean | undefined;
 
@@ -42,22 +77,30 @@ function writeStderr(line: string): void {
   process.stderr.write(line);
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger & { attach(server: McpServer): void; setStderrLevel(level: StderrLevel): void } {
+export interface ServerLogger extends Logger {
+  attach(server: McpServer): void;
+  setStderrLevel(level: StderrLevel): void;
+  setFormat(format: LogFormat): void;
+}
+
+export function createLogger(options: LoggerOptions = {}): ServerLogger {
   let threshold = RANK[options.stderrLevel ?? 'info'];
+  let format = options.format ?? 'text';
   const write = options.write ?? writeStderr;
+  const now = options.now ?? (() => new Date());
   let server: McpServer | undefined;
   let emitting = false;
   // Until the client picks a level with logging/setLevel it gets info and up, as stderr does by
   // default: a debug line for every tool call is noise to a host that never asked for it.
   let clientThreshold = RANK.info;
 
-  const emit = (level: LoggingLevel, message: string): void => {
+  const emit = (level: LoggingLevel, message: string, fields?: LogFields): void => {
     // A line logged while one is being written (from an error handler it triggered) is dropped.
     if (emitting) return;
     emitting = true;
     try {
       const text = redactSecrets(cutText(message, MAX_LINE_CHARS));
-      if (RANK[level] >= threshold) write(`dbs-backup-mcp ${level}: ${text}\n`);
+      if (RANK[level] >= threshold) write(formatLine(format, level, text, fields && redactFields(fields), now()));
       if (RANK[level] >= clientThreshold && server?.isConnected()) {
         void server.sendLoggingMessage({ level, logger: 'dbs-backup-mcp', data: text }).catch(() => undefined);
       }
@@ -68,12 +111,15 @@ export function createLogger(options: LoggerOptions = {}): Logger & { attach(ser
     }
   };
   return {
-    debug: (m) => emit('debug', m),
-    info: (m) => emit('info', m),
-    warning: (m) => emit('warning', m),
-    error: (m) => emit('error', m),
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warning: (m, f) => emit('warning', m, f),
+    error: (m, f) => emit('error', m, f),
     setStderrLevel(level) {
       threshold = RANK[level];
+    },
+    setFormat(next) {
+      format = next;
     },
     attach(target) {
       server = target;

@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,7 @@ interface Manifest extends PackageFacts {
   compatibility: { platforms: string[]; runtimes: { node: string } };
 }
 interface PackageJson extends PackageFacts {
+  mcpName: string;
   engines: { node: string };
   bin: Record<string, string>;
   dependencies?: Record<string, string>;
@@ -169,6 +171,84 @@ describe('manifest.json', () => {
   });
 });
 
+interface RegistryVariable {
+  name: string;
+  description: string;
+  isRequired: boolean;
+  isSecret: boolean;
+}
+interface ServerJson {
+  $schema: string;
+  name: string;
+  description: string;
+  version: string;
+  repository: { url: string; source: string };
+  packages: { registryType: string; identifier: string; version: string; transport: { type: string }; environmentVariables: RegistryVariable[] }[];
+}
+
+describe('one version everywhere, and the MCP Registry entry', () => {
+  const serverJson = JSON.parse(readFileSync(join(ROOT, 'server.json'), 'utf8')) as ServerJson;
+
+  it('server.json names the npm package by its mcpName and version, over stdio', () => {
+    expect(serverJson.$schema).toMatch(/^https:\/\/static\.modelcontextprotocol\.io\/schemas\/\d{4}-\d{2}-\d{2}\/server\.schema\.json$/);
+    expect(serverJson.name).toBe(pkg.mcpName);
+    expect(pkg.mcpName).toBe('io.github.dbs-backup-mcp/dbs-backup-mcp');
+    // The registry's schema caps the description at 100 characters.
+    expect(serverJson.description.length).toBeLessThanOrEqual(100);
+    expect(serverJson.version).toBe(pkg.version);
+    expect(serverJson.repository).toEqual({ url: manifest.repository.url, source: 'github' });
+    expect(serverJson.packages).toHaveLength(1);
+    expect(serverJson.packages[0]).toMatchObject({ registryType: 'npm', identifier: pkg.name, version: pkg.version, transport: { type: 'stdio' } });
+  });
+
+  it('server.json lists contract variables only, with the secrets marked secret', () => {
+    const variables = serverJson.packages[0]!.environmentVariables;
+    expect(variables.map((v) => v.name).filter((name) => ![...CONTRACT_VARIABLES, 'DBS_MCP_LOG_FORMAT'].includes(name))).toEqual([]);
+    const secret = variables.filter((v) => v.isSecret).map((v) => v.name);
+    expect(secret).toEqual(['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'HTTPS_PROXY']);
+    // The server starts without credentials (they may come from a profile or a RAM role): nothing is required.
+    expect(variables.filter((v) => v.isRequired)).toEqual([]);
+    expect(variables.every((v) => v.description.length > 0)).toBe(true);
+  });
+
+  it('the built server prints the same version for --version and -v', async () => {
+    for (const flag of ['--version', '-v']) {
+      const { stdout } = await run(process.execPath, [join(ROOT, 'dist/index.js'), flag]);
+      expect(stdout).toBe(`${pkg.version}\n`);
+    }
+  });
+
+  it('CHANGELOG.md has a section for this version, newest first', () => {
+    const changelog = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8');
+    const versions = [...changelog.matchAll(/^## \[(\d+\.\d+\.\d+)\]/gm)].map((m) => m[1]);
+    expect(versions[0]).toBe(pkg.version);
+    expect(versions).toContain('0.1.0');
+  });
+
+  it('passes npm publish --dry-run with no tests or sources in the package', async () => {
+    const { stdout } = await run('npm', ['publish', '--dry-run', '--ignore-scripts', '--offline', '--json'], { cwd: ROOT, env: cleanEnv() });
+    const report = JSON.parse(stdout) as Record<string, { id: string; files: { path: string }[] }>;
+    const published = report[pkg.name] ?? (report as unknown as { id: string; files: { path: string }[] });
+    expect(published.id).toBe(`${pkg.name}@${pkg.version}`);
+    const paths = published.files.map((f) => f.path);
+    expect(paths).toContain('dist/index.js');
+    expect(paths.filter((f) => /^(src|test|sim|scripts|bench)\/|\.ts$/.test(f))).toEqual([]);
+  });
+});
+
+describe('npm run release', () => {
+  it('writes the tarball and the bundle of this version with SHA-256 sums that check', async () => {
+    const out = join(work, 'release');
+    await run(process.execPath, [join(ROOT, 'scripts/release.mjs'), '--skip-build', '--out', out], { cwd: ROOT, env: cleanEnv() });
+    const sums = (await readFile(join(out, 'SHA256SUMS'), 'utf8')).trim().split('\n');
+    expect(sums.map((line) => line.split('  ')[1])).toEqual([`${pkg.name}-${pkg.version}.tgz`, `${pkg.name}-${pkg.version}.mcpb`]);
+    for (const line of sums) {
+      const [sum, file] = line.split('  ');
+      expect(createHash('sha256').update(await readFile(join(out, file!))).digest('hex')).toBe(sum);
+    }
+  });
+});
+
 describe('the MCP bundle', () => {
   let unpacked: string;
   let bundleSize: number;
@@ -244,7 +324,8 @@ describe('the npm package', () => {
     expect(packedFiles).toContain('package.json');
     expect(packedFiles).toContain('LICENSE');
     expect(packedFiles.some((f) => f.startsWith('dist/chunks/'))).toBe(true);
-    expect(packedFiles.filter((f) => !/^(package\.json|LICENSE|README\.md|dist\/index\.js|dist\/chunks\/[\w-]+\.js)$/.test(f))).toEqual([]);
+    expect(packedFiles).toEqual(expect.arrayContaining(['CHANGELOG.md', 'README.zh-CN.md']));
+    expect(packedFiles.filter((f) => !/^(package\.json|LICENSE|README(\.zh-CN)?\.md|CHANGELOG\.md|dist\/index\.js|dist\/chunks\/[\w-]+\.js)$/.test(f))).toEqual([]);
     expect(packedManifest.dependencies ?? {}).toEqual({});
     expect(packedManifest.bin).toEqual({ [pkg.name]: 'dist/index.js' });
   });

@@ -14,6 +14,7 @@ describe('parseCommandLine', () => {
     [['-h'], { command: 'help' }],
     [['--http', '--help'], { command: 'help' }],
     [['--version'], { command: 'version' }],
+    [['-v'], { command: 'version' }],
   ])('%j -> %j', (argv, expected) => {
     expect(parseCommandLine(argv)).toEqual(expected);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.js';
+import { ConfigError, readLogFormat } from '../../src/config.js';
+import { createLogger, fieldsOf, formatLine } from '../../src/log.js';
 
 describe('createLogger', () => {
   it('never throws when the write fails', () => {
@@ -40,5 +41,75 @@ describe('createLogger', () => {
     log.setStderrLevel('debug');
     log.debug('shown');
     expect(lines).toEqual(['dbs-backup-mcp debug: shown\n']);
+  });
+});
+
+describe('JSON log lines', () => {
+  const at = new Date('2026-12-01T08:00:00.000Z');
+
+  it('writes one object per line with time, level, message and the fields the message states', () => {
+    const lines: string[] = [];
+    const log = createLogger({ write: (line) => lines.push(line), stderrLevel: 'debug', format: 'json', now: () => at });
+    log.debug('list_backup_plans: 2 page(s), 12 plans in 35 ms');
+    log.warning('list_backup_set_download_tasks page 3: Throttling.User, retrying in 400 ms (attempt 1 of 3)');
+    log.info('listening on http://127.0.0.1:8816/mcp', { port: 8816 });
+    expect(lines.every((line) => line.endsWith('}\n') && !line.slice(0, -1).includes('\n'))).toBe(true);
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      { time: '2026-12-01T08:00:00.000Z', level: 'debug', message: 'list_backup_plans: 2 page(s), 12 plans in 35 ms', tool: 'list_backup_plans', durationMs: 35 },
+      {
+        time: '2026-12-01T08:00:00.000Z',
+        level: 'warning',
+        message: 'list_backup_set_download_tasks page 3: Throttling.User, retrying in 400 ms (attempt 1 of 3)',
+        tool: 'list_backup_set_download_tasks',
+      },
+      { time: '2026-12-01T08:00:00.000Z', level: 'info', message: 'listening on http://127.0.0.1:8816/mcp', port: 8816 },
+    ]);
+  });
+
+  it('keeps request ids and the time of a request line, and lets no field replace time, level or message', () => {
+    expect(JSON.parse(formatLine('json', 'warning', 'wait_for_backup_set_download_task: Throttling: slow down (HTTP 429, request id 6A1B-22C3)', { level: 'x' }, at))).toEqual({
+      time: '2026-12-01T08:00:00.000Z',
+      level: 'warning',
+      message: 'wait_for_backup_set_download_task: Throttling: slow down (HTTP 429, request id 6A1B-22C3)',
+      tool: 'wait_for_backup_set_download_task',
+      requestId: '6A1B-22C3',
+    });
+    expect(fieldsOf('POST /mcp 200 12 ms')).toEqual({ durationMs: 12 });
+    expect(fieldsOf('shutting down (SIGTERM)')).toEqual({});
+  });
+
+  it('redacts secrets in the message and in string fields', () => {
+    const lines: string[] = [];
+    const log = createLogger({ write: (line) => lines.push(line), format: 'json', now: () => at });
+    log.error('fetch https://b.oss.aliyuncs.com/f?Signature=abc failed', { url: 'https://b.oss.aliyuncs.com/f?Expires=1&Signature=abc' });
+    expect(lines[0]).not.toContain('Signature=abc');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', url: 'https://b.oss.aliyuncs.com/f?***' });
+  });
+
+  it('keeps the text format readable, the default', () => {
+    expect(formatLine('text', 'info', 'ready', { tool: 'x' }, at)).toBe('dbs-backup-mcp info: ready\n');
+    const lines: string[] = [];
+    const log = createLogger({ write: (line) => lines.push(line) });
+    log.info('first');
+    log.setFormat('json');
+    log.info('second');
+    expect(lines[0]).toBe('dbs-backup-mcp info: first\n');
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 'info', message: 'second' });
+  });
+});
+
+describe('readLogFormat', () => {
+  it.each([
+    [{}, 'text'],
+    [{ DBS_MCP_LOG_FORMAT: '' }, 'text'],
+    [{ DBS_MCP_LOG_FORMAT: 'json' }, 'json'],
+    [{ DBS_MCP_LOG_FORMAT: 'JSON' }, 'json'],
+    [{ DBS_MCP_LOG_FORMAT: 'text' }, 'text'],
+  ])('%o -> %s', (env, format) => {
+    expect(readLogFormat(env)).toBe(format);
+  });
+
+  it.each(['ndjson', 'logfmt'])('refuses %s with a message naming the setting and the formats', (value) => {
+    expect(() => readLogFormat({ DBS_MCP_LOG_FORMAT: value })).toThrow(new ConfigError(`DBS_MCP_LOG_FORMAT must be one of text, json, got "${value}"`));
   });
 });
