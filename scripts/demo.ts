@@ -3,26 +3,16 @@
  * MCP client, makes real tool calls (signed requests the simulator verifies) and prints what a model sees.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { fileURLToPath } from 'node:url';
-import { DEMO_BACKUP_PLANS, DEMO_PLANS, makeTasks, TEST_CREDENTIALS } from '../sim/fixtures.js';
+import { DEMO_BACKUP_PLANS, DEMO_PLANS, makeTasks } from '../sim/fixtures.js';
 import { startSimulator } from '../sim/simulator.js';
+import { stdioToSimulator } from './simulated-server.js';
 
 const serverPath = fileURLToPath(new URL('../index.js', import.meta.url));
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
 const sim = await startSimulator({ plans: DEMO_PLANS, backupPlans: DEMO_BACKUP_PLANS });
-const transport = new StdioClientTransport({
-  command: process.execPath,
-  args: [serverPath],
-  env: {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret,
-    ALIBABA_CLOUD_DBS_ENDPOINT: sim.url,
-    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
-  },
-  stderr: 'inherit',
-});
+const transport = stdioToSimulator(serverPath, sim);
 const client = new Client({ name: 'dbs-backup-mcp-demo', version: '1.0.0' });
 
 try {
