@@ -23,9 +23,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const DEFAULT_REGION = 'cn-hangzhou';
 /**
  * A region id as Alibaba Cloud writes them (cn-hangzhou, ap-southeast-1, cn-shanghai-finance-1): a place
- * code, then dash-separated parts. The tool schemas use it too, so a call and the start-up refuse the same values.
+ * code, a dash, then more. The tool schemas use it too, so a call and the start-up refuse the same values;
+ * it is short because every tool list carries it.
  */
-export const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
+export const REGION_PATTERN = /^[a-z]+-[a-z0-9-]+$/;
 const REGION_MAX_LENGTH = 64;
 
 export function isRegionId(value: string): boolean {
