@@ -1,5 +1,5 @@
 // Bundles the server into dist/index.js (one file starts faster than hundreds of modules) and the
-// simulator, demo and bench scripts into dist/tools/. @alicloud/credentials becomes a lazily loaded
+// simulator, demo, docs and bench scripts into dist/tools/. @alicloud/credentials becomes a lazily loaded
 // chunk: it is needed only by the first tool call.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
@@ -24,6 +24,7 @@ await build({
   ...common,
   entryPoints: {
     demo: 'scripts/demo.ts',
+    docs: 'scripts/docs.ts',
     simulator: 'sim/cli.ts',
     bench: 'scripts/bench.ts',
     'bench-simulator': 'scripts/bench/simulator-process.ts',

@@ -3,11 +3,11 @@
  * MCP client, makes real tool calls (signed requests the simulator verifies) and prints what a model sees.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { fileURLToPath } from 'node:url';
-import { DEMO_BACKUP_PLANS, DEMO_PLANS, TEST_CREDENTIALS } from '../sim/fixtures.js';
+import { DEMO_BACKUP_PLANS, DEMO_PLANS } from '../sim/fixtures.js';
 import { addMovingTasks, MOVING_PLAN_ID } from '../sim/moving-tasks.js';
 import { startSimulator } from '../sim/simulator.js';
+import { stdioToSimulator } from './simulated-server.js';
 
 const serverPath = fileURLToPath(new URL('../index.js', import.meta.url));
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -32,17 +32,7 @@ function connectInstructions(server: string): string {
 }
 
 const sim = await startSimulator({ plans: DEMO_PLANS, backupPlans: DEMO_BACKUP_PLANS });
-const transport = new StdioClientTransport({
-  command: process.execPath,
-  args: [serverPath],
-  env: {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret,
-    ALIBABA_CLOUD_DBS_ENDPOINT: sim.url,
-    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
-  },
-  stderr: 'inherit',
-});
+const transport = stdioToSimulator(serverPath, sim);
 const client = new Client({ name: 'dbs-backup-mcp-demo', version: '1.0.0' });
 
 try {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseEndpoint, type Endpoint } from './dbs/endpoint.js';
 import { parseNoProxy, parseProxyUrl, type ProxySettings } from './dbs/proxy.js';
 import { isLoopbackAddress, parseHostPort } from './http-policy.js';
@@ -21,7 +23,17 @@ export const LOG_FORMATS = ['text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export const DEFAULT_REGION = 'cn-hangzhou';
-export const REGION_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+/**
+ * A region id as Alibaba Cloud writes them (cn-hangzhou, ap-southeast-1, cn-shanghai-finance-1): a place
+ * code, a dash, then more. The tool schemas use it too, so a call and the start-up refuse the same values;
+ * it is short because every tool list carries it.
+ */
+export const REGION_PATTERN = /^[a-z]+-[a-z0-9-]+$/;
+const REGION_MAX_LENGTH = 64;
+
+export function isRegionId(value: string): boolean {
+  return value.length <= REGION_MAX_LENGTH && REGION_PATTERN.test(value);
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -63,11 +75,54 @@ export function readLogFormat(env: Env): LogFormat {
   return raw as LogFormat;
 }
 
-export function readConfig(env: Env): Config {
-  const regionId = setting(env, 'ALIBABA_CLOUD_REGION_ID') ?? DEFAULT_REGION;
-  if (!REGION_PATTERN.test(regionId) || regionId.length > 64) {
-    throw new ConfigError(`ALIBABA_CLOUD_REGION_ID must look like cn-hangzhou or ap-southeast-1, got "${regionId}"`);
+/** Where a note that changes nothing (a settings file that could not be read) may go. */
+export interface ConfigNotes {
+  debug(message: string): void;
+}
+
+/**
+ * The region of the aliyun CLI profile the credentials chain uses (`ALIBABA_CLOUD_PROFILE`, else `current`).
+ * A missing, unreadable or malformed file means no region: the file belongs to another tool.
+ */
+export function readProfileRegion(env: Env, notes?: ConfigNotes): { region: string; source: string } | undefined {
+  if (setting(env, 'ALIBABA_CLOUD_CLI_PROFILE_DISABLED')?.toLowerCase() === 'true') return undefined;
+  const home = setting(env, 'HOME') ?? setting(env, 'USERPROFILE');
+  if (home === undefined) return undefined;
+  const file = join(home, '.aliyun', 'config.json');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') notes?.debug(`aliyun CLI config ${file} not used for the region: ${code ?? 'not JSON'}`);
+    return undefined;
   }
+  const config = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { current?: unknown; profiles?: unknown };
+  const name = setting(env, 'ALIBABA_CLOUD_PROFILE') ?? config.current;
+  const profiles: unknown[] = Array.isArray(config.profiles) ? config.profiles : [];
+  const profile = profiles.find((p): p is { region_id?: unknown } => typeof p === 'object' && p !== null && (p as { name?: unknown }).name === name);
+  const region = typeof profile?.region_id === 'string' ? profile.region_id.trim() : '';
+  if (region === '') {
+    notes?.debug(`aliyun CLI config ${file}: no region_id for profile ${JSON.stringify(name ?? null)}`);
+    return undefined;
+  }
+  return { region, source: `region_id of aliyun CLI profile "${String(name)}" in ${file}` };
+}
+
+/** ALIBABA_CLOUD_REGION_ID, else the aliyun CLI profile's region_id, else cn-hangzhou. */
+function readRegion(env: Env, notes?: ConfigNotes): string {
+  const fromEnv = setting(env, 'ALIBABA_CLOUD_REGION_ID');
+  const chosen = fromEnv === undefined ? readProfileRegion(env, notes) : { region: fromEnv, source: 'ALIBABA_CLOUD_REGION_ID' };
+  if (chosen === undefined) return DEFAULT_REGION;
+  if (!isRegionId(chosen.region)) {
+    const value = chosen.region.slice(0, REGION_MAX_LENGTH + 1);
+    throw new ConfigError(`${chosen.source} must look like cn-hangzhou or ap-southeast-1, got "${value}"`);
+  }
+  return chosen.region;
+}
+
+export function readConfig(env: Env, notes?: ConfigNotes): Config {
+  const regionId = readRegion(env, notes);
   const endpointRaw = setting(env, 'ALIBABA_CLOUD_DBS_ENDPOINT');
   let endpointOverride: Endpoint | null = null;
   if (endpointRaw !== undefined) {
@@ -159,20 +214,34 @@ export interface HttpConfig {
 
 // A guessable token is no protection; 16 characters is the shortest `openssl rand -hex 8` gives.
 const MIN_TOKEN_LENGTH = 16;
+// 56 bits: a random 16-character hex token (64 bits) passes even with a short run in it by chance.
+const MIN_TOKEN_BITS = 56;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
+/** Bits a character of the token can carry, from the classes it draws on: hex, digits, letters, symbols. */
+function bitsPerCharacter(token: string): number {
+  if (/^[0-9a-f]+$/.test(token) || /^[0-9A-F]+$/.test(token)) return Math.log2(/[a-fA-F]/.test(token) ? 16 : 10);
+  let alphabet = 0;
+  if (/[0-9]/.test(token)) alphabet += 10;
+  if (/[a-z]/.test(token)) alphabet += 26;
+  if (/[A-Z]/.test(token)) alphabet += 26;
+  if (/[^0-9a-zA-Z]/.test(token)) alphabet += 32;
+  return Math.log2(alphabet);
+}
+
 /**
- * Tokens that carry almost no entropy however long they are: few distinct characters, a short
- * pattern repeated (abcabc...), or a run of consecutive characters (123456..., abcdef...).
+ * An estimate of the token's strength in bits: characters that a guesser predicts carry nothing, namely
+ * the third and later of a run (aaa, 123, cba) and the end of any three characters seen before (abcabc, 12341234).
  */
-export function trivialToken(token: string): boolean {
-  if (new Set(token).size < 4) return true;
-  for (let period = 1; period <= Math.min(8, token.length / 2); period++) {
-    if (token === token.slice(0, period).repeat(Math.ceil(token.length / period)).slice(0, token.length)) return true;
+export function tokenStrengthBits(token: string): number {
+  let counted = 0;
+  for (let i = 0; i < token.length; i++) {
+    const step = token.charCodeAt(i) - token.charCodeAt(i - 1);
+    const run = i >= 2 && Math.abs(step) <= 1 && step === token.charCodeAt(i - 1) - token.charCodeAt(i - 2);
+    const repeat = i >= 3 && token.slice(0, i - 1).includes(token.slice(i - 2, i + 1));
+    if (!run && !repeat) counted++;
   }
-  const steps = new Set<number>();
-  for (let i = 1; i < token.length; i++) steps.add(token.charCodeAt(i) - token.charCodeAt(i - 1));
-  return steps.size === 1;
+  return counted * bitsPerCharacter(token);
 }
 
 function listSetting(env: Env, name: string): string[] | null {
@@ -204,9 +273,11 @@ function normaliseOriginEntry(entry: string): string {
 export function readHttpConfig(env: Env): HttpConfig {
   const token = setting(env, 'DBS_MCP_HTTP_TOKEN') ?? null;
   // The message never quotes the value: it is a secret even when it is a bad one.
-  if (token !== null && (token.length < MIN_TOKEN_LENGTH || !VISIBLE_ASCII.test(token) || trivialToken(token))) {
+  if (token !== null && (token.length < MIN_TOKEN_LENGTH || !VISIBLE_ASCII.test(token) || tokenStrengthBits(token) < MIN_TOKEN_BITS)) {
     throw new ConfigError(
-      `DBS_MCP_HTTP_TOKEN must be at least ${MIN_TOKEN_LENGTH} visible ASCII characters without spaces, and not a repetition or a run such as aaaa... or 1234... (e.g. from openssl rand -hex 32)`,
+      `DBS_MCP_HTTP_TOKEN must be at least ${MIN_TOKEN_LENGTH} visible ASCII characters without spaces and carry an estimated ${MIN_TOKEN_BITS} bits: ` +
+        'each character counts by the classes the token uses (hex 4 bits, up to 6.6 with letters of both cases, digits and symbols), ' +
+        'runs and repeats (aaaa..., 1234..., abcabc...) count nothing; e.g. openssl rand -hex 32',
     );
   }
   return {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, dropEmptyCredentialVariables, readConfig, readLogLevel, readProxySettings } from '../../src/config.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, dropEmptyCredentialVariables, isRegionId, readConfig, readLogLevel, readProxySettings } from '../../src/config.js';
 import { DIRECT } from '../../src/dbs/proxy.js';
 
 describe('readConfig', () => {
@@ -56,11 +59,96 @@ describe('readConfig', () => {
     ['DBS_MCP_MAX_ATTEMPTS', '2.5', /DBS_MCP_MAX_ATTEMPTS/],
     ['DBS_MCP_CONCURRENCY', '17', /DBS_MCP_CONCURRENCY must be a whole number from 1 to 16/],
     ['ALIBABA_CLOUD_REGION_ID', 'CN_HANGZHOU', /ALIBABA_CLOUD_REGION_ID must look like cn-hangzhou/],
+    ['ALIBABA_CLOUD_REGION_ID', 'hangzhou', /ALIBABA_CLOUD_REGION_ID must look like cn-hangzhou or ap-southeast-1, got "hangzhou"/],
+    ['ALIBABA_CLOUD_REGION_ID', 'cn-', /ALIBABA_CLOUD_REGION_ID must look like cn-hangzhou/],
     ['ALIBABA_CLOUD_DBS_ENDPOINT', 'ftp://example.com', /ALIBABA_CLOUD_DBS_ENDPOINT: expected host\[:port\]/],
     ['DBS_MCP_MAX_REQUESTS', '0', /DBS_MCP_MAX_REQUESTS must be a whole number from 1 to 256/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(message);
+  });
+});
+
+describe('isRegionId', () => {
+  it.each(['cn-hangzhou', 'ap-southeast-1', 'cn-shanghai-finance-1', 'us-west-1', 'me-east-1', 'rus-west-1', 'cn-north-2-gov-1'])('takes %s', (region) => {
+    expect(isRegionId(region)).toBe(true);
+  });
+
+  it.each(['hangzhou', 'cn', 'cn-', '-cn-hangzhou', 'CN-HANGZHOU', 'cn-Hangzhou', 'cn_hangzhou', '1-hangzhou', 'cn-hang zhou', `cn-${'a'.repeat(62)}`, ''])(
+    'refuses %s',
+    (region) => {
+      expect(isRegionId(region)).toBe(false);
+    },
+  );
+});
+
+describe('the region of the aliyun CLI profile', () => {
+  const homes: string[] = [];
+  afterEach(() => {
+    for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+  });
+
+  /** A home directory holding `.aliyun/config.json` with the given text. */
+  const home = (config?: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbs-mcp-home-'));
+    homes.push(dir);
+    if (config !== undefined) {
+      mkdirSync(join(dir, '.aliyun'));
+      writeFileSync(join(dir, '.aliyun', 'config.json'), config);
+    }
+    return dir;
+  };
+  const cliConfig = JSON.stringify({
+    current: 'work',
+    profiles: [
+      { name: 'default', mode: 'AK', region_id: 'ap-southeast-1' },
+      { name: 'work', mode: 'AK', region_id: 'cn-shanghai' },
+      { name: 'blank', mode: 'AK', region_id: '' },
+      { name: 'odd', mode: 'AK', region_id: 'shanghai' },
+    ],
+  });
+
+  it('takes the current profile, or the one ALIBABA_CLOUD_PROFILE names', () => {
+    expect(readConfig({ HOME: home(cliConfig) }).regionId).toBe('cn-shanghai');
+    expect(readConfig({ HOME: home(cliConfig), ALIBABA_CLOUD_PROFILE: 'default' }).regionId).toBe('ap-southeast-1');
+    expect(readConfig({ USERPROFILE: home(cliConfig) }).regionId).toBe('cn-shanghai');
+  });
+
+  it('comes after ALIBABA_CLOUD_REGION_ID', () => {
+    expect(readConfig({ HOME: home(cliConfig), ALIBABA_CLOUD_REGION_ID: 'eu-central-1' }).regionId).toBe('eu-central-1');
+  });
+
+  it('is skipped with the profile when ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true', () => {
+    expect(readConfig({ HOME: home(cliConfig), ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'TRUE' }).regionId).toBe('cn-hangzhou');
+  });
+
+  it('refuses a region_id that is not a region id, naming the profile and the file', () => {
+    const dir = home(cliConfig);
+    expect(() => readConfig({ HOME: dir, ALIBABA_CLOUD_PROFILE: 'odd' })).toThrow(
+      new ConfigError(`region_id of aliyun CLI profile "odd" in ${join(dir, '.aliyun', 'config.json')} must look like cn-hangzhou or ap-southeast-1, got "shanghai"`),
+    );
+  });
+
+  it.each([
+    ['no file', undefined, {}, []],
+    ['no such profile', cliConfig, { ALIBABA_CLOUD_PROFILE: 'missing' }, [/no region_id for profile "missing"/]],
+    ['an empty region_id', cliConfig, { ALIBABA_CLOUD_PROFILE: 'blank' }, [/no region_id for profile "blank"/]],
+    ['a file that is not JSON', '{"current": "work", ', {}, [/config\.json not used for the region: not JSON/]],
+    ['JSON of another shape', '[1, 2]', {}, [/no region_id for profile null/]],
+    ['profiles that are not objects', '{"current": "work", "profiles": ["work", null]}', {}, [/no region_id for profile "work"/]],
+  ])('falls back to cn-hangzhou with %s, noting it at debug level', (_case, config, env, notes) => {
+    const debug: string[] = [];
+    expect(readConfig({ HOME: home(config), ...env }, { debug: (message) => debug.push(message) }).regionId).toBe('cn-hangzhou');
+    expect(debug).toHaveLength(notes.length);
+    notes.forEach((note, i) => expect(debug[i]).toMatch(note));
+  });
+
+  it('falls back to cn-hangzhou when the file cannot be read', () => {
+    const dir = home();
+    mkdirSync(join(dir, '.aliyun', 'config.json'), { recursive: true });
+    const debug: string[] = [];
+    expect(readConfig({ HOME: dir }, { debug: (message) => debug.push(message) }).regionId).toBe('cn-hangzhou');
+    expect(debug).toEqual([expect.stringMatching(/config\.json not used for the region: EISDIR/)]);
   });
 });
 

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readHttpConfig } from '../../src/config.js';
+import { ConfigError, readHttpConfig, tokenStrengthBits } from '../../src/config.js';
 
-const TOKEN = '0123456789abcdef0123456789abcdef';
+const TOKEN = '7c0f4b9a2d6e41f3a8b5c9d0e1f2a3b4';
 
 describe('readHttpConfig', () => {
   it('has no token, default host and origin lists and a 5 s grace period when nothing is set', () => {
@@ -71,6 +72,12 @@ describe('readHttpConfig', () => {
     'abcdefghijklmnopqrstuvwxyz',
     'zyxwvutsrqponmlkjihgfedcba',
     '1111111122222222',
+    '1234567890123456',
+    '0123456789abcdef',
+    '0123456789abcdef0123456789abcdef',
+    'abcdefgh12345678',
+    'qwertyqwertyqwerty',
+    '2718281828459045',
   ])('rejects a weak or malformed token without quoting it (%s)', (token) => {
     let error: unknown;
     try {
@@ -85,5 +92,41 @@ describe('readHttpConfig', () => {
 
   it.each([TOKEN, 'f3a9c1d27b6e40a8', 'Tr0ub4dor&3-correct-horse'])('takes a token with some entropy (%s)', (token) => {
     expect(readHttpConfig({ DBS_MCP_HTTP_TOKEN: token }).token).toBe(token);
+  });
+
+  it('states the strength rule in the message', () => {
+    expect(() => readHttpConfig({ DBS_MCP_HTTP_TOKEN: '0123456789abcdef' })).toThrow(
+      /carry an estimated 56 bits: each character counts by the classes the token uses \(hex 4 bits.*runs and repeats \(aaaa\.\.\., 1234\.\.\., abcabc\.\.\.\) count nothing/,
+    );
+  });
+
+  it('takes random tokens of 32 hex or base64 characters, as openssl rand gives them', () => {
+    for (let i = 0; i < 2000; i++) {
+      for (const token of [randomBytes(16).toString('hex'), randomBytes(24).toString('base64')]) {
+        expect(readHttpConfig({ DBS_MCP_HTTP_TOKEN: token }).token).toBe(token);
+      }
+    }
+  });
+});
+
+describe('tokenStrengthBits', () => {
+  it.each([
+    ['f3a9c1d27b6e40a8', 16 * 4],
+    ['F3A9C1D27B6E40A8', 16 * 4],
+    ['8203948571029384', 16 * Math.log2(10)],
+    ['qwhvnzkdlepfmgut', 16 * Math.log2(26)],
+    ['qwhvnzkdlepfmgu7', 16 * Math.log2(36)],
+    ['qwhvnZkdlepfmgu7', 16 * Math.log2(62)],
+    ['qwhvnZkdlepfm-u7', 16 * Math.log2(94)],
+    // Runs: the third character on is predicted, whether it repeats, counts up or counts down.
+    ['zzzzzzzz', 2 * Math.log2(26)],
+    ['12345678', 2 * Math.log2(10)],
+    ['hgfedcba', 2 * Math.log2(26)],
+    ['f3a9c1d27b6e40a8456', 18 * 4],
+    // Repeats: the last of any three characters seen before.
+    ['abcxabcx', 5 * Math.log2(26)],
+    ['f3a9c1d2f3a9', 10 * 4],
+  ])('%s: %d bits', (token, bits) => {
+    expect(tokenStrengthBits(token)).toBeCloseTo(bits, 6);
   });
 });
