@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ListInput, ListResult } from '../../src/list.js';
-import { humanSize, renderText, shortTime } from '../../src/render.js';
-import { normaliseTask, summariseTasks, type DownloadTask } from '../../src/tasks.js';
+import type { ListInput } from '../../src/tools/list-backup-set-download-tasks/list.js';
+import type { ListResult } from '../../src/tools/list-backup-set-download-tasks/schema.js';
+import { renderText } from '../../src/tools/list-backup-set-download-tasks/render.js';
+import { humanSize, shortTime } from '../../src/tools/shared/format.js';
+import { summariseTasks } from '../../src/tools/list-backup-set-download-tasks/digest.js';
+import { normaliseTask, type DownloadTask } from '../../src/tools/shared/download-task.js';
 
 describe('humanSize', () => {
   it.each([

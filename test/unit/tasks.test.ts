@@ -1,25 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RawTask } from '../../src/dbs/page.js';
-import {
-  backupKindOf,
-  compareFinishedFirst,
-  compareNewestFirst,
-  FAILED_STATUSES,
-  inWindow,
-  normaliseTask,
-  stateLabel,
-  stateOf,
-  STATES,
-  statusMeaning,
-  summariseTasks,
-  TaskDigest,
-  toIsoTime,
-  type DownloadTask,
-  type SortBy,
-  type State,
-  type TimeWindow,
-} from '../../src/tasks.js';
+import { compareFinishedFirst, compareNewestFirst, inWindow, summariseTasks, TaskDigest } from '../../src/tools/list-backup-set-download-tasks/digest.js';
+import type { SortBy } from '../../src/tools/list-backup-set-download-tasks/schema.js';
+import type { TimeWindow } from '../../src/tools/list-backup-set-download-tasks/time-window.js';
+import { backupKindOf, normaliseTask, type DownloadTask } from '../../src/tools/shared/download-task.js';
+import { isoTimeOf as toIsoTime } from '../../src/tools/shared/raw.js';
+import { FAILED_STATUSES, stateLabel, stateOf, STATES, statusMeaning, type State } from '../../src/tools/shared/states.js';
 
 describe('stateOf: raw BackupSetDownloadStatus to state, case-insensitive, as the official SDK reference defines them', () => {
   it.each([

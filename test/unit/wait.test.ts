@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DbsClient, PageRequest, PageResult } from '../../src/dbs/client.js';
 import { DbsError } from '../../src/dbs/errors.js';
 import type { RawTask } from '../../src/dbs/page.js';
-import { humanDuration, nextWaitArguments, outcomeOf, renderWaitText, waitForDownloadTask, type Clock, type WaitInput } from '../../src/wait.js';
+import { renderWaitText, waitedText } from '../../src/tools/wait-for-backup-set-download-task/render.js';
+import { nextWaitArguments, outcomeOf, waitForDownloadTask, type Clock, type WaitInput } from '../../src/tools/wait-for-backup-set-download-task/wait.js';
 import { TEST_CONFIG } from '../helpers/in-memory.js';
 
 /** A clock whose sleeps pass at once, moving time on by what was slept. */
@@ -121,7 +122,7 @@ describe('waitForDownloadTask', () => {
   });
 });
 
-describe('outcomeOf, nextWaitArguments, humanDuration', () => {
+describe('outcomeOf, nextWaitArguments, waitedText', () => {
   it('settles on succeeded, failed and paused only', () => {
     expect(['pending', 'running', 'paused', 'succeeded', 'failed', 'unknown'].map((s) => outcomeOf(s as never))).toEqual([null, null, 'paused', 'succeeded', 'failed', null]);
   });
@@ -141,9 +142,9 @@ describe('outcomeOf, nextWaitArguments, humanDuration', () => {
     [0.4, '0s'],
     [45, '45s'],
     [190, '3m 10s'],
-    [3720, '1h 2m'],
+    [3720, '1h 02m 00s'],
   ])('%s s reads %s', (seconds, text) => {
-    expect(humanDuration(seconds)).toBe(text);
+    expect(waitedText(seconds)).toBe(text);
   });
 });
 

@@ -1,9 +1,11 @@
 /** Fetches the requested pages of download tasks and turns them into the tool's result. */
-import type { PageResult } from './dbs/client.js';
-import { resolveEndpoint } from './dbs/endpoint.js';
-import { DbsError } from './dbs/errors.js';
-import { readPages, type ListDeps, type ListEnvelope } from './paging.js';
-import { TaskDigest, type DownloadTask, type SortBy, type State, type Summary, type TimeWindow } from './tasks.js';
+import { resolveEndpoint } from '../../dbs/endpoint.js';
+import { describeTaskPage, planNotFound } from '../shared/download-task.js';
+import { readPages, type ListDeps } from '../shared/paging.js';
+import type { State } from '../shared/states.js';
+import { TaskDigest } from './digest.js';
+import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, type ListResult, type SortBy, type Summary } from './schema.js';
+import type { TimeWindow } from './time-window.js';
 
 export interface ListInput {
   backupPlanId?: string | undefined;
@@ -22,13 +24,8 @@ export interface ListInput {
   clientToken?: string | undefined;
 }
 
-export interface ListResult extends ListEnvelope {
-  summary: Summary;
-  tasks: DownloadTask[];
-}
-
 export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promise<ListResult> {
-  const { client, config, signal } = deps;
+  const { config } = deps;
   const regionId = input.regionId || config.regionId;
   const endpoint = resolveEndpoint(regionId, config.endpointOverride);
   const base = {
@@ -36,8 +33,7 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
     backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
     pageSize: input.pageSize,
   };
-  const fetchPage = (pageNum: number, clientToken?: string): Promise<PageResult> =>
-    client.describePage(endpoint, { ...base, pageNum, clientToken }, { signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) });
+  const fetchPage = (pageNum: number, clientToken?: string) => describeTaskPage(deps, endpoint, { ...base, pageNum, clientToken });
 
   const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
   const { page, requestIds, warnings } = await readPages({
@@ -51,7 +47,7 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
     fetchPage: (pageNum) =>
       pageNum === input.pageNum
         ? fetchPage(pageNum, input.clientToken || undefined).catch((error: unknown) => {
-            throw planNotFound(error, input, regionId, endpoint.host);
+            throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
           })
         : fetchPage(pageNum),
     fold: (items) => digest.add(items),
@@ -73,19 +69,6 @@ export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promi
   };
 }
 
-/**
- * The API answers an unknown plan with a parameter error that names neither the plan nor the region;
- * a plan lives in one region, so the region it was looked up in is the first thing to check.
- */
-function planNotFound(error: unknown, input: ListInput, regionId: string, host: string): unknown {
-  if (!(error instanceof DbsError) || !input.backupPlanId) return error;
-  if (error.code !== 'Param.NotFound' && !/BackupPlanId/i.test(error.code)) return error;
-  const message = `backup plan ${input.backupPlanId} was not found in region ${regionId} (endpoint ${host}; list_backup_plans lists the plans of a region): ${error.message}`;
-  const wrapped = new DbsError(error.code, message, { httpStatus: error.httpStatus, requestId: error.requestId, retryable: false, authAction: error.authAction });
-  wrapped.attempts = error.attempts;
-  return wrapped;
-}
-
 /** The arguments every follow-up call repeats: what to read and how to filter it, never the client token. */
 function filterArguments(input: ListInput): Record<string, unknown> {
   const args: Record<string, unknown> = {};
@@ -101,7 +84,7 @@ function selectionArguments(input: ListInput, args: Record<string, unknown>): Re
   if (input.window.after !== null) args.createdAfter = new Date(input.window.after).toISOString();
   if (input.window.before !== null) args.createdBefore = new Date(input.window.before).toISOString();
   if (input.sortBy !== 'created') args.sortBy = input.sortBy;
-  if (input.limit !== 100) args.limit = input.limit;
+  if (input.limit !== DEFAULT_LIMIT) args.limit = input.limit;
   if (input.includeUrls) args.includeUrls = true;
   return args;
 }
@@ -118,7 +101,6 @@ export function nextArgumentsOf(input: ListInput, pageNum: number): Record<strin
   return selectionArguments(input, args);
 }
 
-export const MAX_PAGES = 100;
 const WHOLE_PLAN_PAGE_SIZE = 100;
 
 /**
@@ -131,7 +113,7 @@ export function wholePlanArgumentsOf(input: ListInput, totalElements: number | n
   if (pages > MAX_PAGES) return null;
   const args = filterArguments(input);
   args.allPages = true;
-  // pageSize 100 and maxPages 50 are the defaults with allPages.
-  if (pages > 50) args.maxPages = pages;
+  // pageSize 100 and maxPages DEFAULT_MAX_PAGES are the defaults with allPages.
+  if (pages > DEFAULT_MAX_PAGES) args.maxPages = pages;
   return selectionArguments(input, args);
 }

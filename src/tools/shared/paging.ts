@@ -1,8 +1,8 @@
 /** Reads a run of pages of a DBS list operation: the first, then the rest concurrently, folded in page order. */
-import type { Config } from './config.js';
-import type { DbsClient, PageResult, RetryNotice } from './dbs/client.js';
-import type { RawTask } from './dbs/page.js';
-import { DbsError } from './dbs/errors.js';
+import type { Config } from '../../config.js';
+import type { DbsClient, PageResult, RetryNotice } from '../../dbs/client.js';
+import { DbsError } from '../../dbs/errors.js';
+import type { RawItem } from './raw.js';
 
 export interface PageInfo {
   pageNum: number;
@@ -45,7 +45,7 @@ export interface PagingOptions {
   noun: string;
   fetchPage: (pageNum: number) => Promise<PageResult>;
   /** Called with each page's items in page order, never twice for a page. */
-  fold: (items: RawTask[]) => void;
+  fold: (items: RawItem[]) => void;
   onProgress?: ((done: number, total: number, message: string) => void) | undefined;
 }
 
@@ -142,19 +142,6 @@ export async function readPages(options: PagingOptions): Promise<PagesRead> {
   const latest = folded[folded.length - 1]!;
   const hasMore = nextPage <= lastPageOf(latest, pageSize, nextPage - 1);
 
-  const warnings: string[] = [];
-  const failed = failures.find((f) => f.pageNum === nextPage);
-  if (failed !== undefined) {
-    const { error } = failed;
-    const attempts = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-    warnings.push(`page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${firstPage} to ${nextPage - 1} only`);
-  }
-  const totals = new Set(folded.map((p) => p.totalElements).filter((t) => t !== null));
-  if (totals.size > 1) {
-    const noun = options.noun;
-    warnings.push(`the ${noun} list changed while it was read (totals ${[...totals].join(' -> ')}): duplicates were removed, a ${noun} may have been missed`);
-  }
-
   return {
     page: {
       pageNum: firstPage,
@@ -166,6 +153,21 @@ export async function readPages(options: PagingOptions): Promise<PagesRead> {
       nextPageNum: hasMore ? nextPage : null,
     },
     requestIds: folded.map((p) => p.requestId).filter((id): id is string => id !== null),
-    warnings,
+    warnings: pageWarnings(folded, failures.find((f) => f.pageNum === nextPage), firstPage, options.noun),
   };
+}
+
+/** A failed page that cut the run short, and a list that changed while it was read. */
+function pageWarnings(folded: PageFacts[], failed: { pageNum: number; error: DbsError } | undefined, firstPage: number, noun: string): string[] {
+  const warnings: string[] = [];
+  if (failed !== undefined) {
+    const { error } = failed;
+    const attempts = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+    warnings.push(`page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${firstPage} to ${failed.pageNum - 1} only`);
+  }
+  const totals = new Set(folded.map((p) => p.totalElements).filter((t) => t !== null));
+  if (totals.size > 1) {
+    warnings.push(`the ${noun} list changed while it was read (totals ${[...totals].join(' -> ')}): duplicates were removed, a ${noun} may have been missed`);
+  }
+  return warnings;
 }

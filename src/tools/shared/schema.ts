@@ -1,5 +1,6 @@
 /** Schema pieces every tool shares. */
 import * as z from 'zod';
+import { REGION_PATTERN } from '../../config.js';
 
 export const nullableString = z.string().nullable();
 
@@ -22,3 +23,10 @@ export const pageSchema = z.object({
   hasMore: z.boolean(),
   nextPageNum: z.number().int().nullable(),
 });
+
+/** The region argument every tool takes; the description says what it is for. */
+export const regionIdSchema = (description: string) =>
+  z.string().max(64).regex(REGION_PATTERN, 'regionId looks like cn-hangzhou or ap-southeast-1').optional().describe(description);
+
+/** Arguments that continue where a result stops; null when nothing is left. */
+export const nextArgumentsSchema = z.record(z.string(), z.unknown()).nullable();

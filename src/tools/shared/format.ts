@@ -29,6 +29,11 @@ export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** `1 plan`, `1,437 plans`. */
+export function plural(n: number, word: string): string {
+  return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** `3h 05m 10s`, `2d 4h`, `45s`: the two or three largest units. */
 export function durationText(seconds: number): string {
   const d = Math.floor(seconds / 86_400);

@@ -1,15 +1,15 @@
 /** The text block: everything a model needs to answer from, in far fewer bytes than the raw API JSON. */
-import { count, humanSize, shortTime } from './format.js';
-import { cell, clip } from './table.js';
-import { wholePlanArgumentsOf, type ListInput, type ListResult } from './list.js';
-import { taskDetailLines } from './task-detail.js';
-import { NONE, NO_ERROR_MESSAGE, STATES, stateLabel, stateOf, statusMeaning, type DownloadTask, type Summary } from './tasks.js';
+import type { DownloadTask } from '../shared/download-task.js';
+import { count, humanSize, shortTime } from '../shared/format.js';
+import { TOOL_NAMES } from '../shared/names.js';
+import { STATES, stateLabel, stateOf, statusNote } from '../shared/states.js';
+import { cell, clip } from '../shared/table.js';
+import { taskDetailLines } from '../shared/task-detail.js';
+import { NONE, NO_ERROR_MESSAGE } from './digest.js';
+import { wholePlanArgumentsOf, type ListInput } from './list.js';
+import type { ListResult, Summary } from './schema.js';
 
-export { humanSize, shortTime } from './format.js';
-
-export const TOOL_NAME = 'list_backup_set_download_tasks';
-
-const call = (args: Record<string, unknown>): string => `${TOOL_NAME} with ${JSON.stringify(args)}`;
+const call = (args: Record<string, unknown>): string => `${TOOL_NAMES.listBackupSetDownloadTasks} with ${JSON.stringify(args)}`;
 
 /** Named after the pageNum argument, so a model maps it onto the next call: "pageNum 0 (of pages 0-2, ...)". */
 function pagePosition(result: ListResult): string {
@@ -69,8 +69,8 @@ function rawStatusLine(summary: Summary): string | null {
     const parts = statuses.map((status) => {
       const n = count(summary.byStatus[status]!);
       if (status === NONE) return `no status ${n}`;
-      if (status.toLowerCase() === state || status.toLowerCase() === 'finish' || status.toLowerCase() === 'pause') return `${status} ${n}`;
-      return `${status} ${n} (${statusMeaning(status) ?? 'not a documented status'})`;
+      const note = statusNote(state, status);
+      return note === null ? `${status} ${n}` : `${status} ${n} (${note})`;
     });
     groups.push(`${state} = ${parts.join(', ')}`);
   }
@@ -101,7 +101,7 @@ function row(task: DownloadTask): string {
     cell(task.taskId),
     cell(task.taskName, 32),
     // The raw status only: its meaning is on the "Raw statuses" line, once rather than on every row.
-    cell(task.status === null || task.status.toLowerCase() === task.state ? task.state : `${task.state} (${task.status})`, 60),
+    cell(stateLabel(task.state, task.status, false), 60),
     cell(task.dbType, 16),
     cell(task.dataFormat, 12),
     humanSize(task.dataSizeBytes),

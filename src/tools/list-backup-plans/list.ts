@@ -1,7 +1,10 @@
 /** Fetches the requested pages of backup plans and turns them into `list_backup_plans`' result. */
-import { resolveEndpoint } from './dbs/endpoint.js';
-import { readPages, type ListDeps, type ListEnvelope } from './paging.js';
-import { PlanDigest, type BackupPlan, type PlanStatus, type PlanSummary } from './plans.js';
+import type { PlanPageRequest } from '../../dbs/client.js';
+import type { Endpoint } from '../../dbs/endpoint.js';
+import { resolveEndpoint } from '../../dbs/endpoint.js';
+import { readPages, type ListDeps } from '../shared/paging.js';
+import { PlanDigest } from './plans.js';
+import { PLAN_DEFAULTS, type PlanListResult, type PlanStatus } from './schema.js';
 
 export interface PlanListInput {
   backupPlanIds?: string[] | undefined;
@@ -16,15 +19,13 @@ export interface PlanListInput {
   includeEndpointDetails: boolean;
 }
 
-export const PLAN_DEFAULTS = { pageSize: 100, pageNum: 0, allPages: true, maxPages: 10, limit: 200 } as const;
-
-export interface PlanListResult extends ListEnvelope {
-  summary: PlanSummary;
-  plans: BackupPlan[];
+/** The one call of DescribeBackupPlanList: one page, retries reported with its page number. */
+function describePlanPage(deps: ListDeps, endpoint: Endpoint, request: PlanPageRequest) {
+  return deps.client.describePlanPage(endpoint, request, { signal: deps.signal, onRetry: (notice) => deps.onRetry?.(notice, request.pageNum) });
 }
 
 export async function listBackupPlans(input: PlanListInput, deps: ListDeps): Promise<PlanListResult> {
-  const { client, config, signal } = deps;
+  const { config } = deps;
   const regionId = input.regionId || config.regionId;
   const endpoint = resolveEndpoint(regionId, config.endpointOverride);
   const base = {
@@ -44,7 +45,7 @@ export async function listBackupPlans(input: PlanListInput, deps: ListDeps): Pro
     maxPages: input.maxPages,
     concurrency: config.concurrency,
     noun: 'plan',
-    fetchPage: (pageNum) => client.describePlanPage(endpoint, { ...base, pageNum }, { signal, onRetry: (notice) => deps.onRetry?.(notice, pageNum) }),
+    fetchPage: (pageNum) => describePlanPage(deps, endpoint, { ...base, pageNum }),
     fold: (items) => digest.add(items),
     onProgress: deps.onProgress,
   });
