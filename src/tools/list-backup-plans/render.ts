@@ -1,5 +1,5 @@
 /** The text block of `list_backup_plans`: everything a model needs to answer from and to take the next step. */
-import { count, plural, shortTime } from '../shared/format.js';
+import { count, pagePosition, plural, shortTime } from '../shared/format.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { cell, clip } from '../shared/table.js';
 import type { PlanListInput } from './list.js';
@@ -13,13 +13,6 @@ function filterText(input: PlanListInput): string {
   if (input.backupPlanName) parts.push(`name "${input.backupPlanName}"`);
   if (input.status) parts.push(`status ${input.status}`);
   return parts.length > 0 ? ` matching ${parts.join(', ')}` : '';
-}
-
-function pagePosition(result: PlanListResult): string {
-  const { pageNum, pagesFetched, totalPages, pageSize } = result.page;
-  const range = pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
-  const of = totalPages === null ? '' : totalPages === 0 ? 'no pages, ' : `of pages 0-${totalPages - 1}, `;
-  return `${range} (${of}${pageSize} plans per page)`;
 }
 
 /** Said first and plainly when the counts cover only part of the list. */
@@ -130,7 +123,7 @@ export function renderPlansText(result: PlanListResult, input: PlanListInput): s
   const coverage = coverageLine(result);
   if (coverage !== null) lines.push(coverage);
   const total = page.totalElements === null ? '' : `, ${count(page.totalElements)} in total`;
-  lines.push(`Backup plans in region ${result.request.regionId}${filterText(input)}: ${pagePosition(result)}${total}.`);
+  lines.push(`Backup plans in region ${result.request.regionId}${filterText(input)}: ${pagePosition(result.page, 'plan')}${total}.`);
   for (const warning of result.warnings) lines.push(`Warning: ${warning}`);
   if (summary.fetched === 0) {
     lines.push(emptyText(result, input));

@@ -1,6 +1,6 @@
 /** The text block: everything a model needs to answer from, in far fewer bytes than the raw API JSON. */
 import type { DownloadTask } from '../shared/download-task.js';
-import { count, humanSize, shortTime } from '../shared/format.js';
+import { count, humanSize, pageNumRange, pagePosition, shortTime } from '../shared/format.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { STATES, stateLabel, stateOf, statusNote } from '../shared/states.js';
 import { cell, clip } from '../shared/table.js';
@@ -10,14 +10,6 @@ import { wholePlanArgumentsOf, type ListInput } from './list.js';
 import type { ListResult, Summary } from './schema.js';
 
 const call = (args: Record<string, unknown>): string => `${TOOL_NAMES.listBackupSetDownloadTasks} with ${JSON.stringify(args)}`;
-
-/** Named after the pageNum argument, so a model maps it onto the next call: "pageNum 0 (of pages 0-2, ...)". */
-function pagePosition(result: ListResult): string {
-  const { pageNum, pagesFetched, totalPages, pageSize } = result.page;
-  const range = pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
-  const of = totalPages === null ? '' : totalPages === 0 ? 'no pages, ' : `of pages 0-${totalPages - 1}, `;
-  return `${range} (${of}${pageSize} tasks per page)`;
-}
 
 function windowText(input: ListInput): string | null {
   const { after, before } = input.window;
@@ -46,7 +38,7 @@ function coverageLines(result: ListResult, input: ListInput): string[] {
   const { coverage } = result.summary;
   if (coverage.complete) return [];
   const { pageNum, pagesFetched } = result.page;
-  const pages = pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
+  const pages = pageNumRange(pageNum, pagesFetched);
   const of = coverage.totalElements === null ? 'tasks (the API gave no total)' : `of ${count(coverage.totalElements)} tasks`;
   const lines = [`Partial result: this call read ${count(coverage.tasksRead)} ${of} of this plan (${pages}): the counts below cover those ${count(coverage.tasksRead)} only.`];
   const whole = wholePlanArgumentsOf(input, coverage.totalElements);
@@ -149,7 +141,7 @@ export function renderText(result: ListResult, input: ListInput): string {
   const lines = coverageLines(result, input);
   const total = page.totalElements === null ? '' : `, ${count(page.totalElements)} in total`;
   const subject = `plan ${input.backupPlanId ?? '-'}, region ${result.request.regionId}`;
-  lines.push(`Backup set download tasks for ${subject}: ${pagePosition(result)}${total}.`);
+  lines.push(`Backup set download tasks for ${subject}: ${pagePosition(result.page, 'task')}${total}.`);
   const filter = filterText(input);
   lines.push(`Read ${count(summary.fetched)}, matched ${count(summary.matched)}${filter}, listed ${count(summary.listed)}, ${ORDER[input.sortBy]} (times UTC).`);
   if (page.pagesFetched === 1 && page.totalPages !== null && page.totalPages > 1) {

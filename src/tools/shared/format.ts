@@ -45,3 +45,15 @@ export function durationText(seconds: number): string {
   if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
   return `${s}s`;
 }
+
+/** `pageNum 0-2`: named after the pageNum argument, so a model maps it onto the next call. */
+export function pageNumRange(pageNum: number, pagesFetched: number): string {
+  return pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
+}
+
+/** `pageNum 0 (of pages 0-2, 30 tasks per page)`: which pages a result covers, of how many. */
+export function pagePosition(page: { pageNum: number; pagesFetched: number; totalPages: number | null; pageSize: number }, noun: string): string {
+  const { pageNum, pagesFetched, totalPages, pageSize } = page;
+  const of = totalPages === null ? '' : totalPages === 0 ? 'no pages, ' : `of pages 0-${totalPages - 1}, `;
+  return `${pageNumRange(pageNum, pagesFetched)} (${of}${pageSize} ${noun}s per page)`;
+}
