@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RawTask } from '../../src/dbs/page.js';
 import { compareFinishedFirst, compareNewestFirst, inWindow, summariseTasks, TaskDigest } from '../../src/tools/list-backup-set-download-tasks/digest.js';
-import type { SortBy } from '../../src/tools/list-backup-set-download-tasks/schema.js';
+import type { SortBy } from '../../src/tools/list-backup-set-download-tasks/args.js';
 import type { TimeWindow } from '../../src/tools/list-backup-set-download-tasks/time-window.js';
-import { backupKindOf, normaliseTask, type DownloadTask } from '../../src/tools/shared/download-task.js';
+import { backupKindOf, FAILED_STATUSES, stateLabel, stateOf, STATES, statusMeaning, type DownloadTask, type State } from '../../src/tools/shared/download-task.js';
+import { normaliseTask } from '../../src/tools/shared/raw-task.js';
 import { isoTimeOf as toIsoTime } from '../../src/tools/shared/raw.js';
-import { FAILED_STATUSES, stateLabel, stateOf, STATES, statusMeaning, type State } from '../../src/tools/shared/states.js';
 
 describe('stateOf: raw BackupSetDownloadStatus to state, case-insensitive, as the official SDK reference defines them', () => {
   it.each([

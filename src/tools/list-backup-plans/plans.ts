@@ -1,27 +1,10 @@
 /** Pure functions from raw DescribeBackupPlanList items to the plans and summary `list_backup_plans` returns. */
 import { bool, isoTimeOf, newestFirst, numeric, text, type RawItem as RawPlan } from '../shared/raw.js';
-import type { BackupPlan, PlanStatus, PlanSummary } from './schema.js';
-
-/** The official SDK reference's meanings. */
-export const PLAN_STATUS_MEANINGS: Record<PlanStatus, string> = {
-  wait: 'not configured',
-  init: 'not started: precheck failed',
-  check_pass: 'precheck passed',
-  running: 'running',
-  pause: 'paused',
-  stop: 'failed',
-  locked: 'locked',
-};
+import { planStatusMeaning, type BackupPlan, type PlanSummary } from './schema.js';
 
 /** Plans in these statuses do not back up and need someone to act. */
 export const ATTENTION_STATUSES: ReadonlySet<string> = new Set(['init', 'stop', 'locked', 'wait']);
 export const MAX_ATTENTION_IN_SUMMARY = 50;
-
-/** The API's status is lower case; compare so, but keep the raw value in `status`. */
-export function planStatusMeaning(status: string | null): string | null {
-  if (status === null) return null;
-  return PLAN_STATUS_MEANINGS[status.toLowerCase() as PlanStatus] ?? null;
-}
 
 export function needsAttention(status: string | null): boolean {
   return status !== null && ATTENTION_STATUSES.has(status.toLowerCase());

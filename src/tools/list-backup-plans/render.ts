@@ -2,9 +2,8 @@
 import { count, pagePosition, plural, shortTime } from '../shared/format.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { cell, clip } from '../shared/table.js';
-import type { PlanListInput } from './list.js';
-import { PLAN_STATUS_MEANINGS, planStatusMeaning } from './plans.js';
-import { PLAN_STATUSES, type BackupPlan, type PlanDetails, type PlanListResult } from './schema.js';
+import type { PlanListInput } from './args.js';
+import { PLAN_STATUS_MEANINGS, PLAN_STATUSES, planStatusMeaning, type BackupPlan, type PlanDetails, type PlanListResult } from './schema.js';
 
 /** The filters of the call, in words, for the header. */
 function filterText(input: PlanListInput): string {

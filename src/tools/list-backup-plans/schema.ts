@@ -1,40 +1,28 @@
-/** `list_backup_plans`' arguments and result, as its contract describes them; defaults sit beside what they document. */
+/** `list_backup_plans`' result and the plan statuses, as its contract describes them. */
 import * as z from 'zod';
-import { nextArgumentsSchema, nullableString, pageSchema, regionIdSchema, requestSchema, strictInput } from '../shared/schema.js';
+import { nextArgumentsSchema, nullableString, pageSchema, requestSchema } from '../shared/schema.js';
 
 /** The raw plan statuses, in the order a reader meets them in a plan's life. */
 export const PLAN_STATUSES = ['wait', 'init', 'check_pass', 'running', 'pause', 'stop', 'locked'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
-export const PLAN_DEFAULTS = { pageSize: 100, pageNum: 0, allPages: true, maxPages: 10, limit: 200 } as const;
-
-const planId = z
-  .string()
-  .min(1, 'a plan id is not empty')
-  .max(64, 'a plan id is at most 64 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a plan id takes letters, digits, "_", "-" and "." only');
-
-const inputShape = {
-  backupPlanIds: z.array(planId).min(1).max(100).optional().describe('Only these plans (1-100 ids), e.g. ["dbs1hvb0wxxxxxx"]'),
-  backupPlanName: z.string().min(1).max(128).optional().describe('Only the plan with this exact name'),
-  status: z
-    .enum(PLAN_STATUSES, { error: `status is one of ${PLAN_STATUSES.join(', ')}` })
-    .optional()
-    .describe('Only plans in this raw status: init = precheck failed, stop = failed, wait = not configured'),
-  regionId: regionIdSchema('Region of the plans, e.g. cn-hangzhou; defaults to ALIBABA_CLOUD_REGION_ID'),
-  pageSize: z.number().int().min(1).max(100).default(PLAN_DEFAULTS.pageSize).describe('Plans per page, 1-100'),
-  pageNum: z.number().int().min(0).max(100_000).default(PLAN_DEFAULTS.pageNum).describe('Zero-based page index to start from'),
-  allPages: z.boolean().default(PLAN_DEFAULTS.allPages).describe('Read every page (up to maxPages); false: one page'),
-  maxPages: z.number().int().min(1).max(50).default(PLAN_DEFAULTS.maxPages).describe('Page cap for allPages'),
-  limit: z.number().int().min(1).max(1000).default(PLAN_DEFAULTS.limit).describe('Most plans listed; the summary counts all read'),
-  includeEndpointDetails: z
-    .boolean()
-    .default(false)
-    .describe('Include database user names, ip:port, OSS buckets and cross-account ids; off by default'),
+/** The official SDK reference's meanings. */
+export const PLAN_STATUS_MEANINGS: Record<PlanStatus, string> = {
+  wait: 'not configured',
+  init: 'not started: precheck failed',
+  check_pass: 'precheck passed',
+  running: 'running',
+  pause: 'paused',
+  stop: 'failed',
+  locked: 'locked',
 };
 
-export const inputSchema = strictInput(inputShape);
-export type ToolInput = z.infer<typeof inputSchema>;
+/** The API's status is lower case; compare so, but keep the raw value in `status`. */
+export function planStatusMeaning(status: string | null): string | null {
+  if (status === null) return null;
+  return PLAN_STATUS_MEANINGS[status.toLowerCase() as PlanStatus] ?? null;
+}
+
 
 const planDetailsSchema = z.object({
   sourceUser: nullableString,

@@ -1,8 +1,9 @@
 /** Folds raw download tasks into the summary and the newest tasks the list tool returns. */
-import { normaliseTask, type DownloadTask } from '../shared/download-task.js';
+import type { DownloadTask, State } from '../shared/download-task.js';
 import { newerFirst, newestFirst, type RawItem } from '../shared/raw.js';
-import type { State } from '../shared/states.js';
-import type { SortBy, Summary } from './schema.js';
+import { normaliseTask } from '../shared/raw-task.js';
+import type { SortBy } from './args.js';
+import { NONE, NO_ERROR_MESSAGE, type Summary } from './schema.js';
 import type { TimeWindow } from './time-window.js';
 
 /** Newest first by creation time; tasks without one last; ties broken by task id. */
@@ -22,9 +23,6 @@ export type TaskCounts = Omit<Summary, 'coverage'>;
 
 export const MAX_FAILED_IN_SUMMARY = 50;
 export const MAX_IDS_PER_REASON = 20;
-export const NO_ERROR_MESSAGE = 'no error message';
-/** The key a missing raw status or database type is counted under. */
-export const NONE = '(none)';
 
 export function emptyStateCounts(): Record<State, number> {
   return { pending: 0, running: 0, paused: 0, succeeded: 0, failed: 0, unknown: 0 };

@@ -1,13 +1,11 @@
 /** The text block: everything a model needs to answer from, in far fewer bytes than the raw API JSON. */
-import type { DownloadTask } from '../shared/download-task.js';
+import { STATES, stateLabel, stateOf, statusNote, type DownloadTask } from '../shared/download-task.js';
 import { count, humanSize, pageNumRange, pagePosition, shortTime } from '../shared/format.js';
 import { TOOL_NAMES } from '../shared/names.js';
-import { STATES, stateLabel, stateOf, statusNote } from '../shared/states.js';
 import { cell, clip } from '../shared/table.js';
 import { taskDetailLines } from '../shared/task-detail.js';
-import { NONE, NO_ERROR_MESSAGE } from './digest.js';
-import { wholePlanArgumentsOf, type ListInput } from './list.js';
-import type { ListResult, Summary } from './schema.js';
+import { wholePlanArgumentsOf, type ListInput } from './args.js';
+import { NONE, NO_ERROR_MESSAGE, type ListResult, type Summary } from './schema.js';
 
 const call = (args: Record<string, unknown>): string => `${TOOL_NAMES.listBackupSetDownloadTasks} with ${JSON.stringify(args)}`;
 

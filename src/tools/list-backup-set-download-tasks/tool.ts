@@ -1,12 +1,66 @@
 /** `list_backup_set_download_tasks`: the download tasks of a plan, with counts, or every field of one task. */
-import { ToolError } from '../shared/errors.js';
+import * as z from 'zod';
+import type { PageRequest, PageResult } from '../../dbs/client.js';
+import { resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
+import { planNotFound, ToolError } from '../shared/errors.js';
+import { FAILED_STATUSES, STATES } from '../shared/download-task.js';
+import { regionIdSchema, strictInput } from '../shared/input.js';
 import { TOOL_NAMES } from '../shared/names.js';
-import { FAILED_STATUSES } from '../shared/states.js';
-import { defineTool } from '../shared/tool.js';
-import { listDownloadTasks, type ListInput } from './list.js';
+import { readPages } from '../shared/paging.js';
+import { defineTool, type ToolRun } from '../shared/tool.js';
+import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, nextArgumentsOf, SORT_BY, type ListInput } from './args.js';
+import { TaskDigest } from './digest.js';
 import { renderText } from './render.js';
-import { inputSchema, outputSchema, type ToolInput } from './schema.js';
+import { outputSchema, type ListResult, type Summary } from './schema.js';
 import { parseInstant, type TimeWindow } from './time-window.js';
+
+const TOKEN = /^[\x21-\x7e]+$/;
+
+const id = (what: string, example: string) =>
+  z
+    .string()
+    .max(64, `${what} is at most 64 characters`)
+    .regex(/^$|^[A-Za-z0-9][A-Za-z0-9_.-]*$/, `${what} takes letters, digits, "_", "-" and "." only`)
+    .optional()
+    .describe(`${what}, e.g. ${example}`);
+
+// The forms are checked in the handler: a pattern here would cost the tool list 200 bytes twice.
+const instant = (description: string) => z.string().max(40).optional().describe(description);
+
+const inputShape = {
+  backupPlanId: id('Backup plan ID', 'dbs1hvb0wxxxxxx'),
+  backupSetDownloadTaskId: id('Download task ID (one task)', 'dbstooi01exxxxx'),
+  pageSize: z
+    .literal([30, 50, 100], { error: 'pageSize must be 30, 50 or 100' })
+    .optional()
+    .describe('30, 50 or 100; default 30, 100 with allPages'),
+  pageNum: z.number().int().min(0).max(100_000).default(0).describe('Zero-based page'),
+  allPages: z.boolean().default(false).describe('Read from pageNum to the last page, at most maxPages'),
+  maxPages: z.number().int().min(1).max(MAX_PAGES).default(DEFAULT_MAX_PAGES).describe('Page cap for allPages'),
+  states: z
+    .array(z.enum(STATES, { error: `states are ${STATES.join(', ')}` }))
+    .max(STATES.length)
+    .default([])
+    .describe('Keep only these states; empty: all'),
+  createdAfter: instant('Created at/after: ISO date (midnight UTC), date-time (UTC unless zoned) or age: 90m, 24h, 7d, 2w'),
+  createdBefore: instant('Created before; as createdAfter'),
+  sortBy: z
+    .enum(SORT_BY, { error: 'sortBy is created or finished' })
+    .default('created')
+    .describe('Newest first by creation or finish time'),
+  limit: z.number().int().min(1).max(1000).default(DEFAULT_LIMIT).describe('Most tasks listed (the summary counts all)'),
+  includeUrls: z.boolean().default(false).describe('Show download URLs (they give access to backup data)'),
+  regionId: regionIdSchema('Region, e.g. cn-hangzhou (default: ALIBABA_CLOUD_REGION_ID)'),
+  clientToken: z
+    .string()
+    .max(64, 'clientToken is at most 64 characters')
+    .regex(TOKEN, 'clientToken takes printable ASCII without spaces')
+    .optional()
+    .describe('Idempotency token (first page only)'),
+};
+
+export const inputSchema = strictInput(inputShape);
+export type ToolInput = z.infer<typeof inputSchema>;
 
 const DESCRIPTION = [
   'DBS backup set download tasks of a plan, with counts and sizes by state, database types and failures by reason; or every field of one task.',
@@ -46,6 +100,56 @@ export function toListInput(args: ToolInput, nowMs = Date.now()): ListInput {
     pageSize: args.pageSize ?? (args.allPages ? 100 : 30),
     states: [...new Set(args.states)],
     window,
+  };
+}
+
+/** The one call of DescribeBackupSetDownloadTaskList: one page, retries reported with its page number. */
+function describeTaskPage(deps: ToolRun, endpoint: Endpoint, request: PageRequest): Promise<PageResult> {
+  return deps.client.describePage(endpoint, request, { signal: deps.signal, onRetry: (notice) => deps.onRetry?.(notice, request.pageNum) });
+}
+
+export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promise<ListResult> {
+  const { config } = deps;
+  const regionId = input.regionId || config.regionId;
+  const endpoint = resolveEndpoint(regionId, config.endpointOverride);
+  const base = {
+    backupPlanId: input.backupPlanId || undefined,
+    backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
+    pageSize: input.pageSize,
+  };
+  const fetchPage = (pageNum: number, clientToken?: string) => describeTaskPage(deps, endpoint, { ...base, pageNum, clientToken });
+
+  const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
+  const { page, requestIds, warnings } = await readPages({
+    pageNum: input.pageNum,
+    pageSize: input.pageSize,
+    allPages: input.allPages,
+    maxPages: input.maxPages,
+    concurrency: config.concurrency,
+    noun: 'task',
+    // ClientToken makes one request idempotent: it goes with the first page only.
+    fetchPage: (pageNum) =>
+      pageNum === input.pageNum
+        ? fetchPage(pageNum, input.clientToken || undefined).catch((error: unknown) => {
+            throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
+          })
+        : fetchPage(pageNum),
+    fold: (items) => digest.add(items),
+    onProgress: deps.onProgress,
+  });
+
+  const { counts, tasks } = digest.result();
+  const summary: Summary = {
+    ...counts,
+    coverage: { complete: input.pageNum === 0 && !page.hasMore, tasksRead: counts.fetched, totalElements: page.totalElements },
+  };
+  return {
+    request: { regionId, endpoint: endpoint.host, requestIds },
+    page,
+    summary,
+    tasks,
+    warnings,
+    nextArguments: page.nextPageNum !== null ? nextArgumentsOf(input, page.nextPageNum) : null,
   };
 }
 

@@ -1,14 +1,63 @@
-/** One backup set download task: its output schema, how a raw item becomes one, and the one call that reads them. */
+/** One backup set download task: its states and what each raw status means, its output schema, and the one way the text shows its state. */
 import * as z from 'zod';
-import type { PageRequest, PageResult } from '../../dbs/client.js';
-import type { Endpoint } from '../../dbs/endpoint.js';
-import { DbsError } from '../../dbs/errors.js';
-import { isoTime } from '../../time.js';
-import { TOOL_NAMES } from './names.js';
-import type { ListDeps } from './paging.js';
-import { epochMs, numeric, text, urlText, type RawItem } from './raw.js';
 import { nullableString } from './schema.js';
-import { STATES, stateOf } from './states.js';
+
+export const STATES = ['pending', 'running', 'paused', 'succeeded', 'failed', 'unknown'] as const;
+export type State = (typeof STATES)[number];
+
+/**
+ * The official SDK reference (dbs-20190306) defines `init` as "not started: the precheck failed" and
+ * `stop` as "the download task failed"; the older API document calls `warning` failed and `Caught` abnormal.
+ */
+const STATUS_TABLE: Record<string, { state: State; meaning: string }> = {
+  checking: { state: 'pending', meaning: 'precheck running' },
+  check_pass: { state: 'pending', meaning: 'precheck passed, not started yet' },
+  schedule: { state: 'pending', meaning: 'scheduled, waiting to start' },
+  running: { state: 'running', meaning: 'downloading' },
+  pause: { state: 'paused', meaning: 'paused' },
+  finish: { state: 'succeeded', meaning: 'finished' },
+  init: { state: 'failed', meaning: 'precheck failed, not started' },
+  stop: { state: 'failed', meaning: 'download task failed' },
+  failed: { state: 'failed', meaning: 'failed' },
+  warning: { state: 'failed', meaning: 'failed, reported as warning' },
+  caught: { state: 'failed', meaning: 'abnormal, counted as failed' },
+};
+
+/** Raw statuses that count as failed, for the tool descriptions. */
+export const FAILED_STATUSES = Object.keys(STATUS_TABLE).filter((status) => STATUS_TABLE[status]!.state === 'failed');
+
+/** The API mixes cases ("Caught", "finish"): compare lower-cased. */
+export function stateOf(status: string | null): State {
+  if (status === null) return 'unknown';
+  return STATUS_TABLE[status.toLowerCase()]?.state ?? 'unknown';
+}
+
+/** What a raw status means, in words; null for a status the API does not document. */
+export function statusMeaning(status: string | null): string | null {
+  if (status === null) return null;
+  return STATUS_TABLE[status.toLowerCase()]?.meaning ?? null;
+}
+
+// Statuses whose name already says what the state says: shown beside it without a meaning.
+const SELF_EVIDENT = new Set(['finish', 'pause']);
+
+/** The words that explain a raw status beside its state; null where its name says it all. */
+export function statusNote(state: State, status: string): string | null {
+  const lower = status.toLowerCase();
+  if (lower === state || SELF_EVIDENT.has(lower)) return null;
+  return statusMeaning(status) ?? 'not a documented status';
+}
+
+/**
+ * The state as the text shows it: with the raw status beside it wherever the two differ, and its
+ * meaning where that adds something: `failed (init: precheck failed, not started)`, `succeeded (finish)`.
+ * Table rows leave the meaning out (`withMeaning` false): a summary line gives it once.
+ */
+export function stateLabel(state: State, status: string | null, withMeaning = true): string {
+  if (status === null || status.toLowerCase() === state) return state;
+  const note = withMeaning ? statusNote(state, status) : null;
+  return note === null ? `${state} (${status})` : `${state} (${status}: ${note})`;
+}
 
 export const downloadTaskSchema = z.object({
   taskId: nullableString,
@@ -44,71 +93,4 @@ export function backupKindOf(jobType: string | null): DownloadTask['backupKind']
   if (lower === 'cbs_backup_sub_full' || lower.endsWith('_full') || lower === 'full') return 'full';
   if (lower === 'cbs_backup_sub_cont' || lower.endsWith('_cont') || lower.includes('incr')) return 'incremental';
   return null;
-}
-
-function gatewayIdOf(value: unknown): string | null {
-  const id = text(value);
-  return id !== null && /^-?\d+$/.test(id) && id !== '0' ? id : null;
-}
-
-function durationOf(createdMs: number | null, finishedMs: number | null): number | null {
-  if (createdMs === null || finishedMs === null) return null;
-  const seconds = Math.round((finishedMs - createdMs) / 1000);
-  return seconds >= 0 ? seconds : null;
-}
-
-export function normaliseTask(raw: RawItem, includeUrls: boolean): DownloadTask {
-  const status = text(raw.BackupSetDownloadStatus);
-  const createdMs = epochMs(raw.BackupSetDownloadCreateTime);
-  const finishedMs = epochMs(raw.BackupSetDownloadFinishTime);
-  const size = numeric(raw.BackupSetDataSize);
-  const jobType = text(raw.BackupSetJobType);
-  const internetUrl = urlText(raw.BackupSetDownloadInternetUrl);
-  const intranetUrl = urlText(raw.BackupSetDownloadIntranetUrl);
-  const task: DownloadTask = {
-    taskId: text(raw.BackupSetDownloadTaskId),
-    taskName: text(raw.BackupSetDownloadTaskName),
-    backupPlanId: text(raw.BackupPlanId),
-    backupSetId: text(raw.BackupSetId),
-    backupSetCode: text(raw.BackupSetCode),
-    dbType: text(raw.BackupSetDbType),
-    dataFormat: text(raw.BackupSetDataFormat),
-    dataSizeBytes: size !== null && size >= 0 ? size : null,
-    jobType,
-    backupKind: backupKindOf(jobType),
-    downloadWay: text(raw.BackupSetDownloadWay),
-    targetType: text(raw.BackupSetDownloadTargetType),
-    gatewayId: gatewayIdOf(raw.BackupGatewayId),
-    downloadDir: text(raw.BackupSetDownloadDir),
-    status,
-    state: stateOf(status),
-    createdAt: createdMs === null ? null : isoTime(createdMs),
-    finishedAt: finishedMs === null ? null : isoTime(finishedMs),
-    durationSeconds: durationOf(createdMs, finishedMs),
-    errorMessage: text(raw.ErrMessage),
-    hasDownloadUrl: internetUrl !== null || intranetUrl !== null,
-  };
-  if (includeUrls) {
-    task.internetUrl = internetUrl;
-    task.intranetUrl = intranetUrl;
-  }
-  return task;
-}
-
-/** The one call of DescribeBackupSetDownloadTaskList: one page, retries reported with its page number. */
-export function describeTaskPage(deps: Pick<ListDeps, 'client' | 'signal' | 'onRetry'>, endpoint: Endpoint, request: PageRequest): Promise<PageResult> {
-  return deps.client.describePage(endpoint, request, { signal: deps.signal, onRetry: (notice) => deps.onRetry?.(notice, request.pageNum) });
-}
-
-/**
- * The API answers an unknown plan with a parameter error that names neither the plan nor the region;
- * a plan lives in one region, so the region it was looked up in is the first thing to check.
- */
-export function planNotFound(error: unknown, backupPlanId: string | undefined, regionId: string, host: string): unknown {
-  if (!(error instanceof DbsError) || !backupPlanId) return error;
-  if (error.code !== 'Param.NotFound' && !/BackupPlanId/i.test(error.code)) return error;
-  const message = `backup plan ${backupPlanId} was not found in region ${regionId} (endpoint ${host}; ${TOOL_NAMES.listBackupPlans} lists the plans of a region): ${error.message}`;
-  const wrapped = new DbsError(error.code, message, { httpStatus: error.httpStatus, requestId: error.requestId, retryable: false, authAction: error.authAction });
-  wrapped.attempts = error.attempts;
-  return wrapped;
 }

@@ -107,3 +107,16 @@ export function formatError(error: Failure): string {
   lines.push(`Next: ${nextStep(error)}`);
   return lines.join('\n');
 }
+
+/**
+ * The API answers an unknown plan with a parameter error that names neither the plan nor the region;
+ * a plan lives in one region, so the region it was looked up in is the first thing to check.
+ */
+export function planNotFound(error: unknown, backupPlanId: string | undefined, regionId: string, host: string): unknown {
+  if (!(error instanceof DbsError) || !backupPlanId) return error;
+  if (error.code !== 'Param.NotFound' && !/BackupPlanId/i.test(error.code)) return error;
+  const message = `backup plan ${backupPlanId} was not found in region ${regionId} (endpoint ${host}; ${TOOL_NAMES.listBackupPlans} lists the plans of a region): ${error.message}`;
+  const wrapped = new DbsError(error.code, message, { httpStatus: error.httpStatus, requestId: error.requestId, retryable: false, authAction: error.authAction });
+  wrapped.attempts = error.attempts;
+  return wrapped;
+}

@@ -1,6 +1,5 @@
 /** Reads a run of pages of a DBS list operation: the first, then the rest concurrently, folded in page order. */
-import type { Config } from '../../config.js';
-import type { DbsClient, PageResult, RetryNotice } from '../../dbs/client.js';
+import type { PageResult } from '../../dbs/client.js';
 import { DbsError } from '../../dbs/errors.js';
 import type { RawItem } from './raw.js';
 
@@ -12,25 +11,6 @@ export interface PageInfo {
   totalElements: number | null;
   hasMore: boolean;
   nextPageNum: number | null;
-}
-
-/** What a list tool's handler hands to the code that reads its pages. */
-export interface ListDeps {
-  client: DbsClient;
-  config: Config;
-  signal?: AbortSignal | undefined;
-  onProgress?: ((done: number, total: number, message: string) => void) | undefined;
-  onRetry?: ((notice: RetryNotice, pageNum: number) => void) | undefined;
-}
-
-/** What every list result holds beside its items and their summary. */
-export interface ListEnvelope {
-  request: { regionId: string; endpoint: string; requestIds: string[] };
-  page: PageInfo;
-  /** Partial results and list changes, in words; empty when all went to plan. */
-  warnings: string[];
-  /** Arguments that continue where this result stops; null when nothing is left. */
-  nextArguments: Record<string, unknown> | null;
 }
 
 export interface PagingOptions {

@@ -1,10 +1,9 @@
 /** Readers of raw API fields: every list item's values go through these, with one rule each. */
-import type { RawTask } from '../../dbs/page.js';
 import { redactSecrets } from '../../redact.js';
 import { isoTime } from '../../time.js';
 
-/** One item of a DBS list page, as the API sent it. */
-export type RawItem = RawTask;
+/** One item of a DBS list page, as the DBS layer hands it over (its RawTask): field names as the API sent them. */
+export type RawItem = Record<string, unknown>;
 
 function plain(value: unknown): string | null {
   if (typeof value === 'string') {

@@ -10,7 +10,6 @@ import type { Config } from '../../config.js';
 import type { DbsClient, RetryNotice } from '../../dbs/client.js';
 import { DbsError } from '../../dbs/errors.js';
 import type { Logger } from '../../log.js';
-import type { ToolContext } from '../context.js';
 import { formatError, ToolError, type Failure } from './errors.js';
 
 type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -20,11 +19,14 @@ type Progress = (progress: number, total: number, message: string) => void;
 export interface ToolRun {
   client: DbsClient;
   config: Config;
-  signal: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Sends a progress notification; undefined when the client asked for none. */
-  onProgress: Progress | undefined;
-  onRetry: (notice: RetryNotice, pageNum?: number) => void;
+  onProgress?: Progress | undefined;
+  onRetry?: ((notice: RetryNotice, pageNum?: number) => void) | undefined;
 }
+
+/** What the server hands every tool: settings, the DBS client and the log (its ToolServices). */
+export type ToolServices = Pick<ToolRun, 'client' | 'config'> & { log: Logger };
 
 export interface ToolSpec<In extends z.ZodObject, Out extends z.ZodObject, Input> {
   name: string;
@@ -44,7 +46,7 @@ export interface ToolSpec<In extends z.ZodObject, Out extends z.ZodObject, Input
 export interface Tool {
   name: string;
   title: string;
-  register(server: McpServer, context: ToolContext): void;
+  register(server: McpServer, context: ToolServices): void;
 }
 
 export function errorResult(error: Failure): CallToolResult {
@@ -60,7 +62,7 @@ function progressSender(extra: ToolExtra): Progress | undefined {
   };
 }
 
-function retryLogger(toolName: string, log: Logger): ToolRun['onRetry'] {
+function retryLogger(toolName: string, log: Logger): NonNullable<ToolRun['onRetry']> {
   return (notice, pageNum) =>
     log.warning(`${toolName}${pageNum === undefined ? '' : ` page ${pageNum}`}: ${notice.error.code}, retrying in ${notice.delayMs} ms (attempt ${notice.attempt} of ${notice.maxAttempts})`);
 }
@@ -79,7 +81,7 @@ export function failureResult(toolName: string, raw: unknown, log: Logger, start
 
 async function call<In extends z.ZodObject, Out extends z.ZodObject, Input>(
   spec: ToolSpec<In, Out, Input>,
-  context: ToolContext,
+  context: ToolServices,
   args: z.output<In>,
   extra: ToolExtra,
 ): Promise<CallToolResult> {

@@ -1,7 +1,7 @@
 /** The wait's text block: the outcome first, then what to do next, then the task field by field. */
+import { stateLabel } from '../shared/download-task.js';
 import { durationText } from '../shared/format.js';
 import { TOOL_NAMES } from '../shared/names.js';
-import { stateLabel } from '../shared/states.js';
 import { taskDetailLines } from '../shared/task-detail.js';
 import type { WaitResult } from './schema.js';
 

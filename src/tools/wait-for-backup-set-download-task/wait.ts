@@ -1,12 +1,12 @@
 /** Watches one download task until it settles or the wait's time is up. */
 import type { Config } from '../../config.js';
-import type { DbsClient, RetryNotice } from '../../dbs/client.js';
+import type { DbsClient, PageRequest, PageResult, RetryNotice } from '../../dbs/client.js';
 import { resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
 import { DbsError } from '../../dbs/errors.js';
 import { isoTime } from '../../time.js';
-import { describeTaskPage, normaliseTask, planNotFound, type DownloadTask } from '../shared/download-task.js';
-import { ToolError } from '../shared/errors.js';
-import type { State } from '../shared/states.js';
+import type { DownloadTask, State } from '../shared/download-task.js';
+import { planNotFound, ToolError } from '../shared/errors.js';
+import { normaliseTask } from '../shared/raw-task.js';
 import type { Outcome, Transition, WaitResult } from './schema.js';
 
 // Request ids kept in the result: enough to trace the last looks without growing with the wait.
@@ -40,7 +40,7 @@ export interface WaitDeps {
   config: Config;
   signal?: AbortSignal | undefined;
   onLook?: ((report: LookReport) => void) | undefined;
-  onRetry?: ((notice: RetryNotice) => void) | undefined;
+  onRetry?: ((notice: RetryNotice, pageNum?: number) => void) | undefined;
   clock?: Clock;
 }
 
@@ -82,6 +82,11 @@ export function nextWaitArguments(input: WaitInput): Record<string, unknown> {
 export function taskNotFound(input: WaitInput, regionId: string): ToolError {
   const plan = input.backupPlanId ? ` in backup plan ${input.backupPlanId}` : '';
   return new ToolError('TaskNotFound', `no download task ${input.backupSetDownloadTaskId}${plan} in region ${regionId}`);
+}
+
+/** The one call of DescribeBackupSetDownloadTaskList: the first page of a lookup by task id. */
+function describeTaskPage(deps: WaitDeps, endpoint: Endpoint, request: PageRequest): Promise<PageResult> {
+  return deps.client.describePage(endpoint, request, { signal: deps.signal, onRetry: (notice) => deps.onRetry?.(notice, request.pageNum) });
 }
 
 /** One look: the task as it is now, or the retryable error that every attempt of the look met. */

@@ -1,11 +1,15 @@
-/** Fetches the requested pages of download tasks and turns them into the tool's result. */
-import { resolveEndpoint } from '../../dbs/endpoint.js';
-import { describeTaskPage, planNotFound } from '../shared/download-task.js';
-import { readPages, type ListDeps } from '../shared/paging.js';
-import type { State } from '../shared/states.js';
-import { TaskDigest } from './digest.js';
-import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, type ListResult, type SortBy, type Summary } from './schema.js';
+/** The list's arguments once checked, their defaults, and the arguments of the calls that follow up on a result. */
+import type { State } from '../shared/download-task.js';
 import type { TimeWindow } from './time-window.js';
+
+/** The most pages one call reads. */
+export const MAX_PAGES = 100;
+/** Tasks listed unless `limit` says otherwise. */
+export const DEFAULT_LIMIT = 100;
+/** maxPages unless given, with allPages. */
+export const DEFAULT_MAX_PAGES = 50;
+export const SORT_BY = ['created', 'finished'] as const;
+export type SortBy = (typeof SORT_BY)[number];
 
 export interface ListInput {
   backupPlanId?: string | undefined;
@@ -22,51 +26,6 @@ export interface ListInput {
   includeUrls: boolean;
   regionId?: string | undefined;
   clientToken?: string | undefined;
-}
-
-export async function listDownloadTasks(input: ListInput, deps: ListDeps): Promise<ListResult> {
-  const { config } = deps;
-  const regionId = input.regionId || config.regionId;
-  const endpoint = resolveEndpoint(regionId, config.endpointOverride);
-  const base = {
-    backupPlanId: input.backupPlanId || undefined,
-    backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
-    pageSize: input.pageSize,
-  };
-  const fetchPage = (pageNum: number, clientToken?: string) => describeTaskPage(deps, endpoint, { ...base, pageNum, clientToken });
-
-  const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
-  const { page, requestIds, warnings } = await readPages({
-    pageNum: input.pageNum,
-    pageSize: input.pageSize,
-    allPages: input.allPages,
-    maxPages: input.maxPages,
-    concurrency: config.concurrency,
-    noun: 'task',
-    // ClientToken makes one request idempotent: it goes with the first page only.
-    fetchPage: (pageNum) =>
-      pageNum === input.pageNum
-        ? fetchPage(pageNum, input.clientToken || undefined).catch((error: unknown) => {
-            throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
-          })
-        : fetchPage(pageNum),
-    fold: (items) => digest.add(items),
-    onProgress: deps.onProgress,
-  });
-
-  const { counts, tasks } = digest.result();
-  const summary: Summary = {
-    ...counts,
-    coverage: { complete: input.pageNum === 0 && !page.hasMore, tasksRead: counts.fetched, totalElements: page.totalElements },
-  };
-  return {
-    request: { regionId, endpoint: endpoint.host, requestIds },
-    page,
-    summary,
-    tasks,
-    warnings,
-    nextArguments: page.nextPageNum !== null ? nextArgumentsOf(input, page.nextPageNum) : null,
-  };
 }
 
 /** The arguments every follow-up call repeats: what to read and how to filter it, never the client token. */
