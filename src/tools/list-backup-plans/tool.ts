@@ -1,10 +1,10 @@
 /** `list_backup_plans`: the backup plans of a region, which need attention, and their ids for the next step. */
 import * as z from 'zod';
 import type { PageResult, PlanPageRequest } from '../../dbs/client.js';
-import { resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
+import type { Endpoint } from '../../dbs/endpoint.js';
 import { regionIdSchema, strictInput } from '../shared/input.js';
 import { TOOL_NAMES } from '../shared/names.js';
-import { readPages } from '../shared/paging.js';
+import { readList } from '../shared/paging.js';
 import { defineTool, type ToolRun } from '../shared/tool.js';
 import { nextPlanArgumentsOf, PLAN_DEFAULTS, type PlanListInput } from './args.js';
 import { PlanDigest } from './plans.js';
@@ -52,39 +52,22 @@ function describePlanPage(deps: ToolRun, endpoint: Endpoint, request: PlanPageRe
 }
 
 export async function listBackupPlans(input: PlanListInput, deps: ToolRun): Promise<PlanListResult> {
-  const { config } = deps;
-  const regionId = input.regionId || config.regionId;
-  const endpoint = resolveEndpoint(regionId, config.endpointOverride);
   const base = {
     backupPlanId: input.backupPlanIds && input.backupPlanIds.length > 0 ? input.backupPlanIds.join(',') : undefined,
     backupPlanName: input.backupPlanName || undefined,
     backupPlanStatus: input.status,
-    // The endpoint alone does not pick the region: central regions share one.
-    region: regionId,
     pageSize: input.pageSize,
   };
-
   const digest = new PlanDigest(input);
-  const { page, requestIds, warnings } = await readPages({
-    pageNum: input.pageNum,
-    pageSize: input.pageSize,
-    allPages: input.allPages,
-    maxPages: input.maxPages,
-    concurrency: config.concurrency,
+  const { request, page, warnings } = await readList(input, deps, {
     noun: 'plan',
-    fetchPage: (pageNum) => describePlanPage(deps, endpoint, { ...base, pageNum }),
+    // The endpoint alone does not pick the region: central regions share one.
+    fetchPage: ({ endpoint, regionId }, pageNum) => describePlanPage(deps, endpoint, { ...base, region: regionId, pageNum }),
     fold: (items) => digest.add(items),
-    onProgress: deps.onProgress,
   });
   const { summary, plans } = digest.result();
-  return {
-    request: { regionId, endpoint: endpoint.host, requestIds },
-    page,
-    summary,
-    plans,
-    warnings,
-    nextArguments: page.nextPageNum === null ? null : nextPlanArgumentsOf(input, page.nextPageNum),
-  };
+  const nextArguments = page.nextPageNum === null ? null : nextPlanArgumentsOf(input, page.nextPageNum);
+  return { request, page, summary, plans, warnings, nextArguments };
 }
 
 export const listBackupPlansTool = defineTool({

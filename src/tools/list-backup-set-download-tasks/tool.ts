@@ -1,12 +1,12 @@
 /** `list_backup_set_download_tasks`: the download tasks of a plan, with counts, or every field of one task. */
 import * as z from 'zod';
 import type { PageRequest, PageResult } from '../../dbs/client.js';
-import { resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
+import type { Endpoint } from '../../dbs/endpoint.js';
 import { planNotFound, ToolError } from '../shared/errors.js';
 import { FAILED_STATUSES, STATES } from '../shared/download-task.js';
 import { regionIdSchema, strictInput } from '../shared/input.js';
 import { TOOL_NAMES } from '../shared/names.js';
-import { readPages } from '../shared/paging.js';
+import { readList } from '../shared/paging.js';
 import { defineTool, type ToolRun } from '../shared/tool.js';
 import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, nextArgumentsOf, SORT_BY, type ListInput } from './args.js';
 import { TaskDigest } from './digest.js';
@@ -109,48 +109,30 @@ function describeTaskPage(deps: ToolRun, endpoint: Endpoint, request: PageReques
 }
 
 export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promise<ListResult> {
-  const { config } = deps;
-  const regionId = input.regionId || config.regionId;
-  const endpoint = resolveEndpoint(regionId, config.endpointOverride);
   const base = {
     backupPlanId: input.backupPlanId || undefined,
     backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
     pageSize: input.pageSize,
   };
-  const fetchPage = (pageNum: number, clientToken?: string) => describeTaskPage(deps, endpoint, { ...base, pageNum, clientToken });
-
   const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
-  const { page, requestIds, warnings } = await readPages({
-    pageNum: input.pageNum,
-    pageSize: input.pageSize,
-    allPages: input.allPages,
-    maxPages: input.maxPages,
-    concurrency: config.concurrency,
+  const { request, page, warnings } = await readList(input, deps, {
     noun: 'task',
     // ClientToken makes one request idempotent: it goes with the first page only.
-    fetchPage: (pageNum) =>
+    fetchPage: ({ endpoint, regionId }, pageNum) =>
       pageNum === input.pageNum
-        ? fetchPage(pageNum, input.clientToken || undefined).catch((error: unknown) => {
+        ? describeTaskPage(deps, endpoint, { ...base, pageNum, clientToken: input.clientToken || undefined }).catch((error: unknown) => {
             throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
           })
-        : fetchPage(pageNum),
+        : describeTaskPage(deps, endpoint, { ...base, pageNum }),
     fold: (items) => digest.add(items),
-    onProgress: deps.onProgress,
   });
-
   const { counts, tasks } = digest.result();
   const summary: Summary = {
     ...counts,
     coverage: { complete: input.pageNum === 0 && !page.hasMore, tasksRead: counts.fetched, totalElements: page.totalElements },
   };
-  return {
-    request: { regionId, endpoint: endpoint.host, requestIds },
-    page,
-    summary,
-    tasks,
-    warnings,
-    nextArguments: page.nextPageNum !== null ? nextArgumentsOf(input, page.nextPageNum) : null,
-  };
+  const nextArguments = page.nextPageNum !== null ? nextArgumentsOf(input, page.nextPageNum) : null;
+  return { request, page, summary, tasks, warnings, nextArguments };
 }
 
 export const listBackupSetDownloadTasksTool = defineTool({

@@ -1,5 +1,7 @@
 /** Reads a run of pages of a DBS list operation: the first, then the rest concurrently, folded in page order. */
+import type { Config } from '../../config.js';
 import type { PageResult } from '../../dbs/client.js';
+import { resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
 import { DbsError } from '../../dbs/errors.js';
 import type { RawItem } from './raw.js';
 
@@ -150,4 +152,49 @@ function pageWarnings(folded: PageFacts[], failed: { pageNum: number; error: Dbs
     warnings.push(`the ${noun} list changed while it was read (totals ${[...totals].join(' -> ')}): duplicates were removed, a ${noun} may have been missed`);
   }
   return warnings;
+}
+
+/** Which pages a list call asks for, and where. */
+export interface ListRange {
+  pageNum: number;
+  pageSize: number;
+  allPages: boolean;
+  maxPages: number;
+  regionId?: string | undefined;
+}
+
+/** What every list result holds beside its items: where it was read, which pages, and what went wrong. */
+export interface ListRead {
+  request: { regionId: string; endpoint: string; requestIds: string[] };
+  page: PageInfo;
+  warnings: string[];
+}
+
+export interface ListSource {
+  noun: string;
+  fetchPage: (where: { endpoint: Endpoint; regionId: string }, pageNum: number) => Promise<PageResult>;
+  fold: (items: RawItem[]) => void;
+}
+
+/** Reads the pages `range` asks for in its region (the configured one by default), folding each into `source`. */
+export async function readList(
+  range: ListRange,
+  deps: { config: Config; onProgress?: PagingOptions['onProgress'] },
+  source: ListSource,
+): Promise<ListRead> {
+  const regionId = range.regionId || deps.config.regionId;
+  const endpoint = resolveEndpoint(regionId, deps.config.endpointOverride);
+  const { pageNum, pageSize, allPages, maxPages } = range;
+  const { page, requestIds, warnings } = await readPages({
+    pageNum,
+    pageSize,
+    allPages,
+    maxPages,
+    concurrency: deps.config.concurrency,
+    noun: source.noun,
+    fetchPage: (p) => source.fetchPage({ endpoint, regionId }, p),
+    fold: source.fold,
+    onProgress: deps.onProgress,
+  });
+  return { request: { regionId, endpoint: endpoint.host, requestIds }, page, warnings };
 }
