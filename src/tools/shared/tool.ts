@@ -49,7 +49,7 @@ export interface Tool {
   register(server: McpServer, context: ToolServices): void;
 }
 
-export function errorResult(error: Failure): CallToolResult {
+function errorResult(error: Failure): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: formatError(error) }] };
 }
 
@@ -68,7 +68,7 @@ function retryLogger(toolName: string, log: Logger): NonNullable<ToolRun['onRetr
 }
 
 /** The result of a call that threw: an API, local or tool failure as its own error, anything else as a logged bug. */
-export function failureResult(toolName: string, raw: unknown, log: Logger, startedMs: number): CallToolResult {
+function failureResult(toolName: string, raw: unknown, log: Logger, startedMs: number): CallToolResult {
   if (!(raw instanceof DbsError) && !(raw instanceof ToolError)) {
     // A bug, not an API failure: log its stack (no request data is in it) and answer without details.
     log.error(`${toolName}: unexpected failure: ${(raw as Error)?.stack ?? String(raw)}`);
