@@ -1,13 +1,17 @@
+/** The registry: every tool the server serves, one line each. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolContext } from './context.js';
-import { registerListBackupPlans } from './list-backup-plans.js';
-import { registerListBackupSetDownloadTasks } from './list-backup-set-download-tasks.js';
-import type { ToolTaskStore } from './task-store.js';
-import { registerWaitForBackupSetDownloadTask } from './wait-for-backup-set-download-task.js';
+import { listBackupPlansTool } from './list-backup-plans/tool.js';
+import { listBackupSetDownloadTasksTool } from './list-backup-set-download-tasks/tool.js';
+import type { Tool } from './shared/tool.js';
+import { waitForBackupSetDownloadTaskTool } from './wait-for-backup-set-download-task/tool.js';
 
-/** Every tool the server serves, one line each. */
-export function registerTools(server: McpServer, context: ToolContext, taskStore: ToolTaskStore | null): void {
-  registerListBackupSetDownloadTasks(server, context);
-  registerListBackupPlans(server, context);
-  registerWaitForBackupSetDownloadTask(server, context, taskStore);
+export const TOOLS: readonly Tool[] = [
+  listBackupSetDownloadTasksTool,
+  listBackupPlansTool,
+  waitForBackupSetDownloadTaskTool,
+];
+
+export function registerTools(server: McpServer, context: ToolContext): void {
+  for (const tool of TOOLS) tool.register(server, context);
 }

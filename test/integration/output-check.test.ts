@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { listDownloadTasks, type ListInput } from '../../src/list.js';
-import { renderText } from '../../src/render.js';
-import { STATES } from '../../src/tasks.js';
-import { outputSchema } from '../../src/tools/list-backup-set-download-tasks.js';
+import type { ListInput } from '../../src/tools/list-backup-set-download-tasks/args.js';
+import { listDownloadTasks } from '../../src/tools/list-backup-set-download-tasks/tool.js';
+import { renderText } from '../../src/tools/list-backup-set-download-tasks/render.js';
+import { STATES } from '../../src/tools/shared/download-task.js';
+import { outputSchema } from '../../src/tools/list-backup-set-download-tasks/schema.js';
 import { fakeClient } from '../helpers/fake-client.js';
 import { TEST_CONFIG } from '../helpers/in-memory.js';
 

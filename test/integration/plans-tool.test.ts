@@ -3,9 +3,10 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DbsError } from '../../src/dbs/errors.js';
-import { listBackupPlans, type PlanListInput } from '../../src/plan-list.js';
-import { renderPlansText } from '../../src/render-plans.js';
-import { planOutputSchema } from '../../src/tools/list-backup-plans.js';
+import type { PlanListInput } from '../../src/tools/list-backup-plans/args.js';
+import { listBackupPlans } from '../../src/tools/list-backup-plans/tool.js';
+import { renderPlansText } from '../../src/tools/list-backup-plans/render.js';
+import { outputSchema as planOutputSchema } from '../../src/tools/list-backup-plans/schema.js';
 import { fakeClient, rawPlans } from '../helpers/fake-client.js';
 import { setup, TEST_CONFIG } from '../helpers/in-memory.js';
 

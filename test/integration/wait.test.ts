@@ -4,7 +4,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { TEST_CREDENTIALS } from '../../sim/fixtures.js';
 import { startSimulator, type RawTask, type Simulator } from '../../sim/simulator.js';
 import { parseEndpoint } from '../../src/dbs/endpoint.js';
@@ -86,7 +85,7 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
     expect(out.transitions.map((t) => t.status)).toEqual(['running', 'finish']);
     expect(out.task).toMatchObject({ taskId: 'dbstkrun', state: 'succeeded', status: 'finish', finishedAt: '2026-12-03T10:00:00.000Z' });
     expect(result.text.split('\n')[0]).toMatch(/^dbstkrun succeeded after 2s, 2 looks \(region cn-hangzhou/);
-    // The change came at 0.5 s; the second look is at 2 s: no extra poll of the SDK's on top.
+    // The change came at 0.5 s; the second look is at 2 s, and the answer follows it at once.
     expect(result.ms).toBeGreaterThanOrEqual(2000);
     expect(result.ms).toBeLessThan(2900);
     expect(apiRequests()).toBe(2);
@@ -103,7 +102,7 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
     expect(lines[0]).toMatch(/^dbstkstop failed: failed \(stop: download task failed\) after 0s, 1 look/);
     expect(lines[1]).toBe('Error: disk full on download target: 0 bytes left in /data/dbs');
     expect(sim.requests[1]?.query).toMatchObject({ BackupSetDownloadTaskId: 'dbstkstop', BackupPlanId: PLAN });
-    // The SDK polls a task made for a plain call every second; this call does not wait for that poll.
+    // A settled task is answered at the first look, without waiting for a poll interval.
     expect(result.ms).toBeLessThan(500);
   });
 
@@ -230,62 +229,13 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
   });
 });
 
-describe('wait_for_backup_set_download_task as an MCP task', () => {
-  it('runs in the background and delivers the same result through tasks/result', async () => {
-    sim.setTaskTimeline('dbstkrun', [{ afterMs: 500, set: { BackupSetDownloadStatus: 'finish' } }]);
-    const stream = session.mcp.experimental.tasks.callToolStream({ name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 2 } }, CallToolResultSchema);
-    const kinds: string[] = [];
-    let result: CallToolResult | undefined;
-    let taskId: string | undefined;
-    for await (const message of stream) {
-      kinds.push(message.type === 'taskStatus' ? `status:${message.task.status}` : message.type);
-      if (message.type === 'taskCreated') taskId = message.task.taskId;
-      if (message.type === 'result') result = message.result as CallToolResult;
-      if (message.type === 'error') throw message.error;
-    }
-    expect(kinds[0]).toBe('taskCreated');
-    expect(kinds).toContain('status:working');
-    expect(kinds.slice(-2)).toEqual(['status:completed', 'result']);
-    expect(result?.structuredContent).toMatchObject({ outcome: 'succeeded', looks: 2 });
-    const task = await session.mcp.experimental.tasks.getTask(taskId!);
-    // The task's time to live covers the whole wait (50 s by default) and then some.
-    expect(task.ttl).toBeGreaterThan(50_000);
-  });
-
-  it('keeps a failed download readable: the task completes and its result says so', async () => {
-    const stream = session.mcp.experimental.tasks.callToolStream({ name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstkstop' } }, CallToolResultSchema);
-    let result: CallToolResult | undefined;
-    for await (const message of stream) {
-      if (message.type === 'result') result = message.result as CallToolResult;
-      if (message.type === 'error') throw message.error;
-    }
-    expect(result?.structuredContent).toMatchObject({ outcome: 'failed' });
-    expect(result?.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining('Error: disk full') });
-  });
-
-  it('stops at once on tasks/cancel, with no further request', async () => {
-    const created = await session.mcp.request(
-      { method: 'tools/call', params: { name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 2 }, task: {} } },
-      CreateTaskResultSchema,
-    );
-    const { taskId } = created.task;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(apiRequests()).toBe(1);
-    const cancelled = await session.mcp.experimental.tasks.cancelTask(taskId);
-    expect(cancelled.status).toBe('cancelled');
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(apiRequests()).toBe(1);
-    expect((await session.mcp.experimental.tasks.getTask(taskId)).status).toBe('cancelled');
-  });
-
-  it('stops its wait when the server closes', async () => {
-    await session.mcp.request(
-      { method: 'tools/call', params: { name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 2 }, task: {} } },
-      CreateTaskResultSchema,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await session.close();
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(apiRequests()).toBe(1);
+describe('wait_for_backup_set_download_task is a plain tool', () => {
+  it('is offered without MCP tasks: no tasks capability, taskSupport forbidden', async () => {
+    expect(session.mcp.getServerCapabilities()?.tasks).toBeUndefined();
+    const { tools } = await session.mcp.listTools();
+    const tool = tools.find((t) => t.name === TOOL);
+    expect(tool).toBeDefined();
+    // The SDK states it outright for a tool registered without tasks.
+    expect(tool?.execution?.taskSupport).toBe('forbidden');
   });
 });

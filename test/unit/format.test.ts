@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, durationText, fullTime } from '../../src/format.js';
+import { count, durationText, fullTime } from '../../src/tools/shared/format.js';
 
 describe('durationText', () => {
   it.each([

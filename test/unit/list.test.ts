@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { DbsClient } from '../../src/dbs/client.js';
 import { DbsError } from '../../src/dbs/errors.js';
-import { listDownloadTasks, nextArgumentsOf, wholePlanArgumentsOf, type ListInput } from '../../src/list.js';
+import { nextArgumentsOf, wholePlanArgumentsOf, type ListInput } from '../../src/tools/list-backup-set-download-tasks/args.js';
+import { listDownloadTasks } from '../../src/tools/list-backup-set-download-tasks/tool.js';
 import { fakeClient, rawTasks } from '../helpers/fake-client.js';
 
 const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4 };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { DbsError } from '../../src/dbs/errors.js';
-import { listBackupPlans, nextPlanArgumentsOf, type PlanListInput } from '../../src/plan-list.js';
+import { nextPlanArgumentsOf, type PlanListInput } from '../../src/tools/list-backup-plans/args.js';
+import { listBackupPlans } from '../../src/tools/list-backup-plans/tool.js';
 import { fakeClient, rawPlans } from '../helpers/fake-client.js';
 
 const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalisePlan, PlanDigest, planStatusMeaning, storageOf, summarisePlans, type BackupPlan } from '../../src/plans.js';
+import { normalisePlan, PlanDigest, storageOf, summarisePlans } from '../../src/tools/list-backup-plans/plans.js';
+import { planStatusMeaning, type BackupPlan } from '../../src/tools/list-backup-plans/schema.js';
 import { rawPlans } from '../helpers/fake-client.js';
 
 const FULL_RAW = {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { DbsError } from '../../src/dbs/errors.js';
-import { listBackupPlans, type PlanListInput } from '../../src/plan-list.js';
-import { renderPlansText } from '../../src/render-plans.js';
+import type { PlanListInput } from '../../src/tools/list-backup-plans/args.js';
+import { listBackupPlans } from '../../src/tools/list-backup-plans/tool.js';
+import { renderPlansText } from '../../src/tools/list-backup-plans/render.js';
 import { fakeClient, rawPlans } from '../helpers/fake-client.js';
 
 const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 1 };

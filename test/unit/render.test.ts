@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ListInput, ListResult } from '../../src/list.js';
-import { humanSize, renderText, shortTime } from '../../src/render.js';
-import { normaliseTask, summariseTasks, type DownloadTask } from '../../src/tasks.js';
+import type { ListInput } from '../../src/tools/list-backup-set-download-tasks/args.js';
+import type { ListResult } from '../../src/tools/list-backup-set-download-tasks/schema.js';
+import { renderText } from '../../src/tools/list-backup-set-download-tasks/render.js';
+import { humanSize, shortTime } from '../../src/tools/shared/format.js';
+import { summariseTasks } from '../../src/tools/list-backup-set-download-tasks/digest.js';
+import type { DownloadTask } from '../../src/tools/shared/download-task.js';
+import { normaliseTask } from '../../src/tools/shared/raw-task.js';
 
 describe('humanSize', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { taskDetailLines } from '../../src/task-detail.js';
-import { normaliseTask } from '../../src/tasks.js';
+import { taskDetailLines } from '../../src/tools/shared/task-detail.js';
+import { normaliseTask } from '../../src/tools/shared/raw-task.js';
 
 const RAW = {
   BackupGatewayId: '1152921504606846977',

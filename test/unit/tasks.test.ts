@@ -1,25 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RawItem } from '../../src/dbs/page.js';
-import {
-  backupKindOf,
-  compareFinishedFirst,
-  compareNewestFirst,
-  FAILED_STATUSES,
-  inWindow,
-  normaliseTask,
-  stateLabel,
-  stateOf,
-  STATES,
-  statusMeaning,
-  summariseTasks,
-  TaskDigest,
-  toIsoTime,
-  type DownloadTask,
-  type SortBy,
-  type State,
-  type TimeWindow,
-} from '../../src/tasks.js';
+import { compareFinishedFirst, compareNewestFirst, inWindow, summariseTasks, TaskDigest } from '../../src/tools/list-backup-set-download-tasks/digest.js';
+import type { SortBy } from '../../src/tools/list-backup-set-download-tasks/args.js';
+import type { TimeWindow } from '../../src/tools/list-backup-set-download-tasks/time-window.js';
+import { backupKindOf, FAILED_STATUSES, stateLabel, stateOf, STATES, statusMeaning, type DownloadTask, type State } from '../../src/tools/shared/download-task.js';
+import { normaliseTask } from '../../src/tools/shared/raw-task.js';
+import { isoTimeOf as toIsoTime } from '../../src/tools/shared/raw.js';
 
 describe('stateOf: raw BackupSetDownloadStatus to state, case-insensitive, as the official SDK reference defines them', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstant } from '../../src/time-window.js';
+import { parseInstant } from '../../src/tools/list-backup-set-download-tasks/time-window.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 

@@ -3,7 +3,8 @@ import type { DbsClient } from '../../src/dbs/client.js';
 import { DbsError } from '../../src/dbs/errors.js';
 import { describeBackupSetDownloadTaskList, type DownloadTaskPageParams } from '../../src/dbs/operations.js';
 import type { RawItem, RawPage } from '../../src/dbs/page.js';
-import { humanDuration, nextWaitArguments, outcomeOf, renderWaitText, waitForDownloadTask, type Clock, type WaitInput } from '../../src/wait.js';
+import { renderWaitText, waitedText } from '../../src/tools/wait-for-backup-set-download-task/render.js';
+import { nextWaitArguments, outcomeOf, waitForDownloadTask, type Clock, type WaitInput } from '../../src/tools/wait-for-backup-set-download-task/wait.js';
 import { fakeCall } from '../helpers/fake-client.js';
 import { TEST_CONFIG } from '../helpers/in-memory.js';
 
@@ -120,7 +121,7 @@ describe('waitForDownloadTask', () => {
   });
 });
 
-describe('outcomeOf, nextWaitArguments, humanDuration', () => {
+describe('outcomeOf, nextWaitArguments, waitedText', () => {
   it('settles on succeeded, failed and paused only', () => {
     expect(['pending', 'running', 'paused', 'succeeded', 'failed', 'unknown'].map((s) => outcomeOf(s as never))).toEqual([null, null, 'paused', 'succeeded', 'failed', null]);
   });
@@ -140,9 +141,9 @@ describe('outcomeOf, nextWaitArguments, humanDuration', () => {
     [0.4, '0s'],
     [45, '45s'],
     [190, '3m 10s'],
-    [3720, '1h 2m'],
+    [3720, '1h 02m 00s'],
   ])('%s s reads %s', (seconds, text) => {
-    expect(humanDuration(seconds)).toBe(text);
+    expect(waitedText(seconds)).toBe(text);
   });
 });
 

@@ -1,5 +1,11 @@
 /** `createdAfter` / `createdBefore`: an ISO 8601 date or date-time, or an age counted back from now. */
 
+/** A creation-time window in epoch ms: `after` inclusive, `before` exclusive; null for no bound. */
+export interface TimeWindow {
+  after: number | null;
+  before: number | null;
+}
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const AGE = /^(\d{1,6})\s*([mhdw])$/i;

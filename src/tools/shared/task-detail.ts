@@ -1,6 +1,6 @@
 /** One download task, every field on a line of its own: the one-task view of the text block. */
+import { stateLabel, type DownloadTask } from './download-task.js';
 import { durationText, fullTime, humanSize } from './format.js';
-import { stateLabel, type DownloadTask } from './tasks.js';
 
 const orNone = (value: string | null): string => (value === null ? 'none' : value.replace(/\s+/g, ' '));
 

@@ -1,23 +1,13 @@
 /** The text block: everything a model needs to answer from, in far fewer bytes than the raw API JSON. */
-import { count, humanSize, shortTime } from './format.js';
-import { cell, clip } from './table.js';
-import { wholePlanArgumentsOf, type ListInput, type ListResult } from './list.js';
-import { taskDetailLines } from './task-detail.js';
-import { NONE, NO_ERROR_MESSAGE, STATES, stateLabel, stateOf, statusMeaning, type DownloadTask, type Summary } from './tasks.js';
+import { STATES, stateLabel, stateOf, statusNote, type DownloadTask } from '../shared/download-task.js';
+import { count, humanSize, pageNumRange, pagePosition, shortTime } from '../shared/format.js';
+import { TOOL_NAMES } from '../shared/names.js';
+import { cell, clip } from '../shared/table.js';
+import { taskDetailLines } from '../shared/task-detail.js';
+import { wholePlanArgumentsOf, type ListInput } from './args.js';
+import { NONE, NO_ERROR_MESSAGE, type ListResult, type Summary } from './schema.js';
 
-export { humanSize, shortTime } from './format.js';
-
-export const TOOL_NAME = 'list_backup_set_download_tasks';
-
-const call = (args: Record<string, unknown>): string => `${TOOL_NAME} with ${JSON.stringify(args)}`;
-
-/** Named after the pageNum argument, so a model maps it onto the next call: "pageNum 0 (of pages 0-2, ...)". */
-function pagePosition(result: ListResult): string {
-  const { pageNum, pagesFetched, totalPages, pageSize } = result.page;
-  const range = pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
-  const of = totalPages === null ? '' : totalPages === 0 ? 'no pages, ' : `of pages 0-${totalPages - 1}, `;
-  return `${range} (${of}${pageSize} tasks per page)`;
-}
+const call = (args: Record<string, unknown>): string => `${TOOL_NAMES.listBackupSetDownloadTasks} with ${JSON.stringify(args)}`;
 
 function windowText(input: ListInput): string | null {
   const { after, before } = input.window;
@@ -46,7 +36,7 @@ function coverageLines(result: ListResult, input: ListInput): string[] {
   const { coverage } = result.summary;
   if (coverage.complete) return [];
   const { pageNum, pagesFetched } = result.page;
-  const pages = pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
+  const pages = pageNumRange(pageNum, pagesFetched);
   const of = coverage.totalElements === null ? 'tasks (the API gave no total)' : `of ${count(coverage.totalElements)} tasks`;
   const lines = [`Partial result: this call read ${count(coverage.tasksRead)} ${of} of this plan (${pages}): the counts below cover those ${count(coverage.tasksRead)} only.`];
   const whole = wholePlanArgumentsOf(input, coverage.totalElements);
@@ -69,8 +59,8 @@ function rawStatusLine(summary: Summary): string | null {
     const parts = statuses.map((status) => {
       const n = count(summary.byStatus[status]!);
       if (status === NONE) return `no status ${n}`;
-      if (status.toLowerCase() === state || status.toLowerCase() === 'finish' || status.toLowerCase() === 'pause') return `${status} ${n}`;
-      return `${status} ${n} (${statusMeaning(status) ?? 'not a documented status'})`;
+      const note = statusNote(state, status);
+      return note === null ? `${status} ${n}` : `${status} ${n} (${note})`;
     });
     groups.push(`${state} = ${parts.join(', ')}`);
   }
@@ -101,7 +91,7 @@ function row(task: DownloadTask): string {
     cell(task.taskId),
     cell(task.taskName, 32),
     // The raw status only: its meaning is on the "Raw statuses" line, once rather than on every row.
-    cell(task.status === null || task.status.toLowerCase() === task.state ? task.state : `${task.state} (${task.status})`, 60),
+    cell(stateLabel(task.state, task.status, false), 60),
     cell(task.dbType, 16),
     cell(task.dataFormat, 12),
     humanSize(task.dataSizeBytes),
@@ -149,7 +139,7 @@ export function renderText(result: ListResult, input: ListInput): string {
   const lines = coverageLines(result, input);
   const total = page.totalElements === null ? '' : `, ${count(page.totalElements)} in total`;
   const subject = `plan ${input.backupPlanId ?? '-'}, region ${result.request.regionId}`;
-  lines.push(`Backup set download tasks for ${subject}: ${pagePosition(result)}${total}.`);
+  lines.push(`Backup set download tasks for ${subject}: ${pagePosition(result.page, 'task')}${total}.`);
   const filter = filterText(input);
   lines.push(`Read ${count(summary.fetched)}, matched ${count(summary.matched)}${filter}, listed ${count(summary.listed)}, ${ORDER[input.sortBy]} (times UTC).`);
   if (page.pagesFetched === 1 && page.totalPages !== null && page.totalPages > 1) {

@@ -1,13 +1,9 @@
 /** The text block of `list_backup_plans`: everything a model needs to answer from and to take the next step. */
-import type { PlanListInput, PlanListResult } from './plan-list.js';
-import { PLAN_STATUSES, PLAN_STATUS_MEANINGS, planStatusMeaning, type BackupPlan, type PlanDetails } from './plans.js';
-import { shortTime, TOOL_NAME as DOWNLOAD_TASK_TOOL } from './render.js';
-import { cell, clip } from './table.js';
-
-export const PLAN_TOOL_NAME = 'list_backup_plans';
-
-const count = (n: number): string => n.toLocaleString('en-US');
-const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+import { count, pagePosition, plural, shortTime } from '../shared/format.js';
+import { TOOL_NAMES } from '../shared/names.js';
+import { cell, clip } from '../shared/table.js';
+import type { PlanListInput } from './args.js';
+import { PLAN_STATUS_MEANINGS, PLAN_STATUSES, planStatusMeaning, type BackupPlan, type PlanDetails, type PlanListResult } from './schema.js';
 
 /** The filters of the call, in words, for the header. */
 function filterText(input: PlanListInput): string {
@@ -18,20 +14,13 @@ function filterText(input: PlanListInput): string {
   return parts.length > 0 ? ` matching ${parts.join(', ')}` : '';
 }
 
-function pagePosition(result: PlanListResult): string {
-  const { pageNum, pagesFetched, totalPages, pageSize } = result.page;
-  const range = pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
-  const of = totalPages === null ? '' : totalPages === 0 ? 'no pages, ' : `of pages 0-${totalPages - 1}, `;
-  return `${range} (${of}${pageSize} plans per page)`;
-}
-
 /** Said first and plainly when the counts cover only part of the list. */
 function coverageLine(result: PlanListResult): string | null {
   const { page, summary, nextArguments } = result;
   const total = page.totalElements;
   if (nextArguments !== null) {
     const of = total === null ? '' : ` of ${count(total)}`;
-    return `Partial: read ${plural(summary.fetched, 'plan')}${of}; the counts below cover only those. To read the rest call ${PLAN_TOOL_NAME} with ${JSON.stringify(nextArguments)}.`;
+    return `Partial: read ${plural(summary.fetched, 'plan')}${of}; the counts below cover only those. To read the rest call ${TOOL_NAMES.listBackupPlans} with ${JSON.stringify(nextArguments)}.`;
   }
   if (page.pageNum > 0) {
     return `Partial: read from pageNum ${page.pageNum} on; plans on earlier pages are not counted (pageNum 0 starts at the beginning).`;
@@ -113,7 +102,7 @@ function nextStepLine(result: PlanListResult, input: PlanListInput): string {
   const args: Record<string, unknown> = { backupPlanId: example };
   if (input.regionId) args.regionId = input.regionId;
   args.allPages = true;
-  return `Next: for a plan's backup set download tasks (which downloads failed, are running, their sizes), call ${DOWNLOAD_TASK_TOOL} with its backupPlanId, e.g. ${JSON.stringify(args)}.`;
+  return `Next: for a plan's backup set download tasks (which downloads failed, are running, their sizes), call ${TOOL_NAMES.listBackupSetDownloadTasks} with its backupPlanId, e.g. ${JSON.stringify(args)}.`;
 }
 
 function emptyText(result: PlanListResult, input: PlanListInput): string {
@@ -133,7 +122,7 @@ export function renderPlansText(result: PlanListResult, input: PlanListInput): s
   const coverage = coverageLine(result);
   if (coverage !== null) lines.push(coverage);
   const total = page.totalElements === null ? '' : `, ${count(page.totalElements)} in total`;
-  lines.push(`Backup plans in region ${result.request.regionId}${filterText(input)}: ${pagePosition(result)}${total}.`);
+  lines.push(`Backup plans in region ${result.request.regionId}${filterText(input)}: ${pagePosition(result.page, 'plan')}${total}.`);
   for (const warning of result.warnings) lines.push(`Warning: ${warning}`);
   if (summary.fetched === 0) {
     lines.push(emptyText(result, input));

@@ -29,6 +29,11 @@ export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** `1 plan`, `1,437 plans`. */
+export function plural(n: number, word: string): string {
+  return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** `3h 05m 10s`, `2d 4h`, `45s`: the two or three largest units. */
 export function durationText(seconds: number): string {
   const d = Math.floor(seconds / 86_400);
@@ -39,4 +44,16 @@ export function durationText(seconds: number): string {
   if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${String(s).padStart(2, '0')}s`;
   if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
   return `${s}s`;
+}
+
+/** `pageNum 0-2`: named after the pageNum argument, so a model maps it onto the next call. */
+export function pageNumRange(pageNum: number, pagesFetched: number): string {
+  return pagesFetched === 1 ? `pageNum ${pageNum}` : `pageNum ${pageNum}-${pageNum + pagesFetched - 1}`;
+}
+
+/** `pageNum 0 (of pages 0-2, 30 tasks per page)`: which pages a result covers, of how many. */
+export function pagePosition(page: { pageNum: number; pagesFetched: number; totalPages: number | null; pageSize: number }, noun: string): string {
+  const { pageNum, pagesFetched, totalPages, pageSize } = page;
+  const of = totalPages === null ? '' : totalPages === 0 ? 'no pages, ' : `of pages 0-${totalPages - 1}, `;
+  return `${pageNumRange(pageNum, pagesFetched)} (${of}${pageSize} ${noun}s per page)`;
 }

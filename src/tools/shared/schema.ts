@@ -1,15 +1,7 @@
-/** Schema pieces every tool shares. */
+/** Output schema pieces every tool shares. */
 import * as z from 'zod';
 
 export const nullableString = z.string().nullable();
-
-/** A strict input object: an unknown key is refused with the list of allowed ones. */
-export function strictInput<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}; allowed keys: ${allowed}` : undefined),
-  });
-}
 
 export const requestSchema = z.object({ regionId: z.string(), endpoint: z.string(), requestIds: z.array(z.string()) });
 
@@ -22,3 +14,6 @@ export const pageSchema = z.object({
   hasMore: z.boolean(),
   nextPageNum: z.number().int().nullable(),
 });
+
+/** Arguments that continue where a result stops; null when nothing is left. */
+export const nextArgumentsSchema = z.record(z.string(), z.unknown()).nullable();

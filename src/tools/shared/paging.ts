@@ -1,8 +1,9 @@
 /** Reads a run of pages of a DBS list operation: the first, then the rest concurrently, folded in page order. */
-import type { Config } from './config.js';
-import type { DbsClient, RetryNotice } from './dbs/client.js';
-import type { RawItem, RawPage } from './dbs/page.js';
-import { DbsError } from './dbs/errors.js';
+import type { Config } from '../../config.js';
+import type { RawPage } from '../../dbs/page.js';
+import { resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
+import { DbsError } from '../../dbs/errors.js';
+import type { RawItem } from './raw.js';
 
 export interface PageInfo {
   pageNum: number;
@@ -12,25 +13,6 @@ export interface PageInfo {
   totalElements: number | null;
   hasMore: boolean;
   nextPageNum: number | null;
-}
-
-/** What a list tool's handler hands to the code that reads its pages. */
-export interface ListDeps {
-  client: DbsClient;
-  config: Config;
-  signal?: AbortSignal | undefined;
-  onProgress?: ((done: number, total: number, message: string) => void) | undefined;
-  onRetry?: ((notice: RetryNotice, pageNum: number) => void) | undefined;
-}
-
-/** What every list result holds beside its items and their summary. */
-export interface ListEnvelope {
-  request: { regionId: string; endpoint: string; requestIds: string[] };
-  page: PageInfo;
-  /** Partial results and list changes, in words; empty when all went to plan. */
-  warnings: string[];
-  /** Arguments that continue where this result stops; null when nothing is left. */
-  nextArguments: Record<string, unknown> | null;
 }
 
 export interface PagingOptions {
@@ -142,19 +124,6 @@ export async function readPages(options: PagingOptions): Promise<PagesRead> {
   const latest = folded[folded.length - 1]!;
   const hasMore = nextPage <= lastPageOf(latest, pageSize, nextPage - 1);
 
-  const warnings: string[] = [];
-  const failed = failures.find((f) => f.pageNum === nextPage);
-  if (failed !== undefined) {
-    const { error } = failed;
-    const attempts = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-    warnings.push(`page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${firstPage} to ${nextPage - 1} only`);
-  }
-  const totals = new Set(folded.map((p) => p.totalElements).filter((t) => t !== null));
-  if (totals.size > 1) {
-    const noun = options.noun;
-    warnings.push(`the ${noun} list changed while it was read (totals ${[...totals].join(' -> ')}): duplicates were removed, a ${noun} may have been missed`);
-  }
-
   return {
     page: {
       pageNum: firstPage,
@@ -166,6 +135,66 @@ export async function readPages(options: PagingOptions): Promise<PagesRead> {
       nextPageNum: hasMore ? nextPage : null,
     },
     requestIds: folded.map((p) => p.requestId).filter((id): id is string => id !== null),
-    warnings,
+    warnings: pageWarnings(folded, failures.find((f) => f.pageNum === nextPage), firstPage, options.noun),
   };
+}
+
+/** A failed page that cut the run short, and a list that changed while it was read. */
+function pageWarnings(folded: PageFacts[], failed: { pageNum: number; error: DbsError } | undefined, firstPage: number, noun: string): string[] {
+  const warnings: string[] = [];
+  if (failed !== undefined) {
+    const { error } = failed;
+    const attempts = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+    warnings.push(`page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${firstPage} to ${failed.pageNum - 1} only`);
+  }
+  const totals = new Set(folded.map((p) => p.totalElements).filter((t) => t !== null));
+  if (totals.size > 1) {
+    warnings.push(`the ${noun} list changed while it was read (totals ${[...totals].join(' -> ')}): duplicates were removed, a ${noun} may have been missed`);
+  }
+  return warnings;
+}
+
+/** Which pages a list call asks for, and where. */
+export interface ListRange {
+  pageNum: number;
+  pageSize: number;
+  allPages: boolean;
+  maxPages: number;
+  regionId?: string | undefined;
+}
+
+/** What every list result holds beside its items: where it was read, which pages, and what went wrong. */
+export interface ListRead {
+  request: { regionId: string; endpoint: string; requestIds: string[] };
+  page: PageInfo;
+  warnings: string[];
+}
+
+export interface ListSource {
+  noun: string;
+  fetchPage: (where: { endpoint: Endpoint; regionId: string }, pageNum: number) => Promise<RawPage>;
+  fold: (items: RawItem[]) => void;
+}
+
+/** Reads the pages `range` asks for in its region (the configured one by default), folding each into `source`. */
+export async function readList(
+  range: ListRange,
+  deps: { config: Config; onProgress?: PagingOptions['onProgress'] },
+  source: ListSource,
+): Promise<ListRead> {
+  const regionId = range.regionId || deps.config.regionId;
+  const endpoint = resolveEndpoint(regionId, deps.config.endpointOverride);
+  const { pageNum, pageSize, allPages, maxPages } = range;
+  const { page, requestIds, warnings } = await readPages({
+    pageNum,
+    pageSize,
+    allPages,
+    maxPages,
+    concurrency: deps.config.concurrency,
+    noun: source.noun,
+    fetchPage: (p) => source.fetchPage({ endpoint, regionId }, p),
+    fold: source.fold,
+    onProgress: deps.onProgress,
+  });
+  return { request: { regionId, endpoint: endpoint.host, requestIds }, page, warnings };
 }

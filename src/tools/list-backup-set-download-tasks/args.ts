@@ -1,0 +1,78 @@
+/** The list's arguments once checked, their defaults, and the arguments of the calls that follow up on a result. */
+import type { State } from '../shared/download-task.js';
+import type { TimeWindow } from './time-window.js';
+
+/** The most pages one call reads. */
+export const MAX_PAGES = 100;
+/** Tasks listed unless `limit` says otherwise. */
+export const DEFAULT_LIMIT = 100;
+/** maxPages unless given, with allPages. */
+export const DEFAULT_MAX_PAGES = 50;
+export const SORT_BY = ['created', 'finished'] as const;
+export type SortBy = (typeof SORT_BY)[number];
+
+export interface ListInput {
+  backupPlanId?: string | undefined;
+  backupSetDownloadTaskId?: string | undefined;
+  pageSize: 30 | 50 | 100;
+  pageNum: number;
+  allPages: boolean;
+  maxPages: number;
+  states: State[];
+  /** Creation-time window, already resolved to instants. */
+  window: TimeWindow;
+  sortBy: SortBy;
+  limit: number;
+  includeUrls: boolean;
+  regionId?: string | undefined;
+  clientToken?: string | undefined;
+}
+
+/** The arguments every follow-up call repeats: what to read and how to filter it, never the client token. */
+function filterArguments(input: ListInput): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  if (input.backupPlanId) args.backupPlanId = input.backupPlanId;
+  if (input.backupSetDownloadTaskId) args.backupSetDownloadTaskId = input.backupSetDownloadTaskId;
+  if (input.regionId) args.regionId = input.regionId;
+  return args;
+}
+
+/** Filters as resolved instants: an age such as "7d" would mean a later window in a later call. */
+function selectionArguments(input: ListInput, args: Record<string, unknown>): Record<string, unknown> {
+  if (input.states.length > 0) args.states = input.states;
+  if (input.window.after !== null) args.createdAfter = new Date(input.window.after).toISOString();
+  if (input.window.before !== null) args.createdBefore = new Date(input.window.before).toISOString();
+  if (input.sortBy !== 'created') args.sortBy = input.sortBy;
+  if (input.limit !== DEFAULT_LIMIT) args.limit = input.limit;
+  if (input.includeUrls) args.includeUrls = true;
+  return args;
+}
+
+/** The exact arguments of the call that continues: same filters, next page, never the client token. */
+export function nextArgumentsOf(input: ListInput, pageNum: number): Record<string, unknown> {
+  const args = filterArguments(input);
+  args.pageSize = input.pageSize;
+  args.pageNum = pageNum;
+  if (input.allPages) {
+    args.allPages = true;
+    args.maxPages = input.maxPages;
+  }
+  return selectionArguments(input, args);
+}
+
+const WHOLE_PLAN_PAGE_SIZE = 100;
+
+/**
+ * The arguments of one call that reads the whole plan from page 0 with the same filters, or null when
+ * the plan is too large for one call (more than MAX_PAGES pages of 100).
+ */
+export function wholePlanArgumentsOf(input: ListInput, totalElements: number | null): Record<string, unknown> | null {
+  if (totalElements === null) return null;
+  const pages = Math.max(1, Math.ceil(totalElements / WHOLE_PLAN_PAGE_SIZE));
+  if (pages > MAX_PAGES) return null;
+  const args = filterArguments(input);
+  args.allPages = true;
+  // pageSize 100 and maxPages DEFAULT_MAX_PAGES are the defaults with allPages.
+  if (pages > DEFAULT_MAX_PAGES) args.maxPages = pages;
+  return selectionArguments(input, args);
+}

@@ -1,0 +1,152 @@
+/** `list_backup_set_download_tasks`: the download tasks of a plan, with counts, or every field of one task. */
+import * as z from 'zod';
+import type { RawPage } from '../../dbs/page.js';
+import { describeBackupSetDownloadTaskList, type DownloadTaskPageParams } from '../../dbs/operations.js';
+import type { Endpoint } from '../../dbs/endpoint.js';
+import { planNotFound, ToolError } from '../shared/errors.js';
+import { FAILED_STATUSES, STATES } from '../shared/download-task.js';
+import { regionIdSchema, strictInput } from '../shared/input.js';
+import { TOOL_NAMES } from '../shared/names.js';
+import { readList } from '../shared/paging.js';
+import { defineTool, type ToolRun } from '../shared/tool.js';
+import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, nextArgumentsOf, SORT_BY, type ListInput } from './args.js';
+import { TaskDigest } from './digest.js';
+import { renderText } from './render.js';
+import { outputSchema, type ListResult, type Summary } from './schema.js';
+import { parseInstant, type TimeWindow } from './time-window.js';
+
+const TOKEN = /^[\x21-\x7e]+$/;
+
+const id = (what: string, example: string) =>
+  z
+    .string()
+    .max(64, `${what} is at most 64 characters`)
+    .regex(/^$|^[A-Za-z0-9][A-Za-z0-9_.-]*$/, `${what} takes letters, digits, "_", "-" and "." only`)
+    .optional()
+    .describe(`${what}, e.g. ${example}`);
+
+// The forms are checked in the handler: a pattern here would cost the tool list 200 bytes twice.
+const instant = (description: string) => z.string().max(40).optional().describe(description);
+
+const inputShape = {
+  backupPlanId: id('Backup plan ID', 'dbs1hvb0wxxxxxx'),
+  backupSetDownloadTaskId: id('Download task ID (one task)', 'dbstooi01exxxxx'),
+  pageSize: z
+    .literal([30, 50, 100], { error: 'pageSize must be 30, 50 or 100' })
+    .optional()
+    .describe('30, 50 or 100; default 30, 100 with allPages'),
+  pageNum: z.number().int().min(0).max(100_000).default(0).describe('Zero-based page'),
+  allPages: z.boolean().default(false).describe('Read from pageNum to the last page, at most maxPages'),
+  maxPages: z.number().int().min(1).max(MAX_PAGES).default(DEFAULT_MAX_PAGES).describe('Page cap for allPages'),
+  states: z
+    .array(z.enum(STATES, { error: `states are ${STATES.join(', ')}` }))
+    .max(STATES.length)
+    .default([])
+    .describe('Keep only these states; empty: all'),
+  createdAfter: instant('Created at/after: ISO date (midnight UTC), date-time (UTC unless zoned) or age: 90m, 24h, 7d, 2w'),
+  createdBefore: instant('Created before; as createdAfter'),
+  sortBy: z
+    .enum(SORT_BY, { error: 'sortBy is created or finished' })
+    .default('created')
+    .describe('Newest first by creation or finish time'),
+  limit: z.number().int().min(1).max(1000).default(DEFAULT_LIMIT).describe('Most tasks listed (the summary counts all)'),
+  includeUrls: z.boolean().default(false).describe('Show download URLs (they give access to backup data)'),
+  regionId: regionIdSchema('Region, e.g. cn-hangzhou (default: ALIBABA_CLOUD_REGION_ID)'),
+  clientToken: z
+    .string()
+    .max(64, 'clientToken is at most 64 characters')
+    .regex(TOKEN, 'clientToken takes printable ASCII without spaces')
+    .optional()
+    .describe('Idempotency token (first page only)'),
+};
+
+export const inputSchema = strictInput(inputShape);
+export type ToolInput = z.infer<typeof inputSchema>;
+
+const DESCRIPTION = [
+  'DBS backup set download tasks of a plan, with counts and sizes by state, database types and failures by reason; or every field of one task.',
+  'One page per call unless allPages (for whole-plan questions).',
+  `States: pending (checking, check_pass, schedule), running, paused, succeeded (finish), failed (${FAILED_STATUSES.join(', ')};`,
+  'init = precheck failed, never started; stop = download failed), unknown.',
+].join(' ');
+
+function windowOf(args: ToolInput, nowMs: number): TimeWindow {
+  // An empty string counts as unset, as for the ids: some hosts send "" for an optional field left blank.
+  const after = args.createdAfter ? parseInstant(args.createdAfter, nowMs) : null;
+  const before = args.createdBefore ? parseInstant(args.createdBefore, nowMs) : null;
+  for (const [key, text, instant] of [['createdAfter', args.createdAfter, after], ['createdBefore', args.createdBefore, before]] as const) {
+    if (text && instant === null) {
+      throw new ToolError('InvalidInput', `${key} "${text}" is not an ISO 8601 date (2026-11-20), date-time (2026-11-20T08:00:00Z) or age (90m, 24h, 7d, 2w)`);
+    }
+  }
+  if (after !== null && before !== null && after >= before) {
+    throw new ToolError('InvalidInput', 'createdAfter must be earlier than createdBefore (createdBefore is exclusive)');
+  }
+  return { after, before };
+}
+
+/** The arguments as the list takes them; throws a ToolError for what the schema cannot check. */
+export function toListInput(args: ToolInput, nowMs = Date.now()): ListInput {
+  const backupPlanId = args.backupPlanId || undefined;
+  const backupSetDownloadTaskId = args.backupSetDownloadTaskId || undefined;
+  if (!backupPlanId && !backupSetDownloadTaskId) {
+    throw new ToolError('InvalidInput', 'give backupPlanId or backupSetDownloadTaskId (one of them is required)');
+  }
+  const window = windowOf(args, nowMs);
+  const { createdAfter: _after, createdBefore: _before, ...rest } = args;
+  return {
+    ...rest,
+    backupPlanId,
+    backupSetDownloadTaskId,
+    pageSize: args.pageSize ?? (args.allPages ? 100 : 30),
+    states: [...new Set(args.states)],
+    window,
+  };
+}
+
+/** The one call of DescribeBackupSetDownloadTaskList: one page, retries reported with its page number. */
+function describeTaskPage(deps: ToolRun, endpoint: Endpoint, request: DownloadTaskPageParams): Promise<RawPage> {
+  return deps.client.call(describeBackupSetDownloadTaskList, request, { endpoint, signal: deps.signal, onRetry: (notice) => deps.onRetry?.(notice, request.pageNum) });
+}
+
+export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promise<ListResult> {
+  const base = {
+    backupPlanId: input.backupPlanId || undefined,
+    backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
+    pageSize: input.pageSize,
+  };
+  const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
+  const { request, page, warnings } = await readList(input, deps, {
+    noun: 'task',
+    // ClientToken makes one request idempotent: it goes with the first page only.
+    fetchPage: ({ endpoint, regionId }, pageNum) =>
+      pageNum === input.pageNum
+        ? describeTaskPage(deps, endpoint, { ...base, pageNum, clientToken: input.clientToken || undefined }).catch((error: unknown) => {
+            throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
+          })
+        : describeTaskPage(deps, endpoint, { ...base, pageNum }),
+    fold: (items) => digest.add(items),
+  });
+  const { counts, tasks } = digest.result();
+  const summary: Summary = {
+    ...counts,
+    coverage: { complete: input.pageNum === 0 && !page.hasMore, tasksRead: counts.fetched, totalElements: page.totalElements },
+  };
+  const nextArguments = page.nextPageNum !== null ? nextArgumentsOf(input, page.nextPageNum) : null;
+  return { request, page, summary, tasks, warnings, nextArguments };
+}
+
+export const listBackupSetDownloadTasksTool = defineTool({
+  name: TOOL_NAMES.listBackupSetDownloadTasks,
+  title: 'List DBS backup set download tasks',
+  description: DESCRIPTION,
+  input: inputSchema,
+  output: outputSchema,
+  prepare: (args) => toListInput(args),
+  run: (input, run) => listDownloadTasks(input, run),
+  render: renderText,
+  logLine: (result, _input, ms) => ({
+    level: 'debug',
+    message: `${TOOL_NAMES.listBackupSetDownloadTasks}: ${result.page.pagesFetched} page(s), ${result.summary.fetched} tasks in ${ms} ms`,
+  }),
+});

@@ -1,0 +1,120 @@
+/**
+ * The one way to declare a tool: it owns registration, annotations, timing and logs, progress
+ * notifications, retry logs, error results and structuredContent, so a tool says only what it does.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type * as z from 'zod';
+import type { Config } from '../../config.js';
+import type { DbsClient, RetryNotice } from '../../dbs/client.js';
+import { DbsError } from '../../dbs/errors.js';
+import type { Logger } from '../../log.js';
+import { formatError, ToolError, type Failure } from './errors.js';
+
+type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+type Progress = (progress: number, total: number, message: string) => void;
+
+/** What a tool's work is given for one call. */
+export interface ToolRun {
+  client: DbsClient;
+  config: Config;
+  signal?: AbortSignal | undefined;
+  /** Sends a progress notification; undefined when the client asked for none. */
+  onProgress?: Progress | undefined;
+  onRetry?: ((notice: RetryNotice, pageNum?: number) => void) | undefined;
+}
+
+/** What the server hands every tool: settings, the DBS client and the log (its ToolServices). */
+export type ToolServices = Pick<ToolRun, 'client' | 'config'> & { log: Logger };
+
+export interface ToolSpec<In extends z.ZodObject, Out extends z.ZodObject, Input> {
+  name: string;
+  title: string;
+  description: string;
+  input: In;
+  output: Out;
+  /** The arguments as the work takes them; throws a ToolError for arguments the schema cannot refuse. */
+  prepare: (args: z.output<In>) => Input;
+  run: (input: Input, run: ToolRun) => Promise<z.output<Out>>;
+  render: (result: z.output<Out>, input: Input) => string;
+  /** The log line of a call that worked, and its level. */
+  logLine: (result: z.output<Out>, input: Input, ms: number) => { level: 'debug' | 'info'; message: string };
+}
+
+/** A declared tool, ready for the registry. */
+export interface Tool {
+  name: string;
+  title: string;
+  register(server: McpServer, context: ToolServices): void;
+}
+
+function errorResult(error: Failure): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: formatError(error) }] };
+}
+
+/** Sends progress notifications when the client asked for them (a progress token), else nothing. */
+function progressSender(extra: ToolExtra): Progress | undefined {
+  const progressToken = extra._meta?.progressToken;
+  if (progressToken === undefined) return undefined;
+  return (progress, total, message) => {
+    void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, message } }).catch(() => undefined);
+  };
+}
+
+function retryLogger(toolName: string, log: Logger): NonNullable<ToolRun['onRetry']> {
+  return (notice, pageNum) =>
+    log.warning(`${toolName}${pageNum === undefined ? '' : ` page ${pageNum}`}: ${notice.error.code}, retrying in ${notice.delayMs} ms (attempt ${notice.attempt} of ${notice.maxAttempts})`);
+}
+
+/** The result of a call that threw: an API, local or tool failure as its own error, anything else as a logged bug. */
+function failureResult(toolName: string, raw: unknown, log: Logger, startedMs: number): CallToolResult {
+  if (!(raw instanceof DbsError) && !(raw instanceof ToolError)) {
+    // A bug, not an API failure: log its stack (no request data is in it) and answer without details.
+    log.error(`${toolName}: unexpected failure: ${(raw as Error)?.stack ?? String(raw)}`);
+    return errorResult(new DbsError('UnexpectedError', 'the server failed while handling this call; see its log'));
+  }
+  if (raw.code === 'Cancelled') log.info(`${toolName}: cancelled by the client after ${Date.now() - startedMs} ms`);
+  else log.warning(`${toolName}: ${raw.code}: ${raw.message}`);
+  return errorResult(raw);
+}
+
+async function call<In extends z.ZodObject, Out extends z.ZodObject, Input>(
+  spec: ToolSpec<In, Out, Input>,
+  context: ToolServices,
+  args: z.output<In>,
+  extra: ToolExtra,
+): Promise<CallToolResult> {
+  let input: Input;
+  try {
+    input = spec.prepare(args);
+  } catch (error) {
+    // Refused arguments are the caller's to fix: an answer, not a log line.
+    if (error instanceof ToolError) return errorResult(error);
+    throw error;
+  }
+  const started = Date.now();
+  try {
+    const { client, config, log } = context;
+    const result = await spec.run(input, { client, config, signal: extra.signal, onProgress: progressSender(extra), onRetry: retryLogger(spec.name, log) });
+    const line = spec.logLine(result, input, Date.now() - started);
+    log[line.level](line.message);
+    return { content: [{ type: 'text', text: spec.render(result, input) }], structuredContent: result as Record<string, unknown> };
+  } catch (raw) {
+    return failureResult(spec.name, raw, context.log, started);
+  }
+}
+
+export function defineTool<In extends z.ZodObject, Out extends z.ZodObject, Input>(spec: ToolSpec<In, Out, Input>): Tool {
+  const { name, title, description } = spec;
+  // Every tool only reads, and reads the same answer twice; the DBS API is a world outside this server.
+  const annotations = { title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+  return {
+    name,
+    title,
+    register(server, context) {
+      const config = { title, description, inputSchema: spec.input, outputSchema: spec.output, annotations };
+      server.registerTool(name, config, ((args: z.output<In>, extra: ToolExtra) => call(spec, context, args, extra)) as never);
+    },
+  };
+}
