@@ -128,7 +128,9 @@ async function main() {
   say('== conformance results');
   for (const r of results) say(`${r.passing ? 'PASS' : 'FAIL'}  ${r.name.padEnd(26)} ${r.passed}/${r.total} checks passed, exit ${r.exitCode}`);
   const failed = results.filter((r) => !r.passing).length;
-  say(`${results.length - failed} of ${results.length} scenarios passed; server exit on SIGTERM: ${serverExit}; ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  say(
+    `${results.length - failed} of ${results.length} scenarios passed; server exit on SIGTERM: ${serverExit}; ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   if (failed > 0 || serverExit !== 0) {
     process.stderr.write(`server log:\n${server.log()}`);
     process.exitCode = 1;

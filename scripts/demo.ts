@@ -57,11 +57,15 @@ try {
 
   // Discovery first: the user names no plan, so the assistant finds the plans and their ids.
   const discovered = (await show('Which backup plans do I have, and are any of them failing?', 'list_backup_plans', {})) as
-    | { plans?: { backupPlanId: string | null; autoDownload: boolean | null }[] }
-    | undefined;
+    { plans?: { backupPlanId: string | null; autoDownload: boolean | null }[] } | undefined;
   const planId = discovered?.plans?.find((p) => p.autoDownload)?.backupPlanId ?? 'dbs1demoplan01';
   const list = (title: string, args: Record<string, unknown>) => show(title, 'list_backup_set_download_tasks', args);
-  await list(`Which downloads of plan ${planId} failed, and why? (init and stop count as failed)`, { backupPlanId: planId, allPages: true, states: ['failed'], limit: 5 });
+  await list(`Which downloads of plan ${planId} failed, and why? (init and stop count as failed)`, {
+    backupPlanId: planId,
+    allPages: true,
+    states: ['failed'],
+    limit: 5,
+  });
   await list('Which were created on 2026-11-27?', { backupPlanId: planId, allPages: true, createdAfter: '2026-11-27', createdBefore: '2026-11-28' });
   await list('What was the last successful download?', { backupPlanId: planId, allPages: true, states: ['succeeded'], sortBy: 'finished', limit: 1 });
   const initTask = (DEMO_PLANS[planId] ?? []).find((t) => String(t.BackupSetDownloadStatus) === 'init')?.BackupSetDownloadTaskId;

@@ -35,7 +35,10 @@ const stage = await mkdtemp(join(tmpdir(), 'dbs-backup-mcp-mcpb-'));
 try {
   await writeFile(join(stage, 'manifest.json'), JSON.stringify(manifest, null, 2));
   // "type": "module" makes Node 20 load server/*.js as ES modules; the bundle needs nothing else from it.
-  await writeFile(join(stage, 'package.json'), JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module', license: pkg.license }, null, 2));
+  await writeFile(
+    join(stage, 'package.json'),
+    JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module', license: pkg.license }, null, 2),
+  );
   await mkdir(join(stage, 'server'));
   await cp(join(root, 'dist/index.js'), join(stage, 'server/index.js'));
   await cp(join(root, 'dist/chunks'), join(stage, 'server/chunks'), { recursive: true });
@@ -44,7 +47,8 @@ try {
   }
   const files = (await readdir(stage, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
   // packExtension validates the manifest against the strict schema before writing anything.
-  if (!(await packExtension({ extensionPath: stage, outputPath: out, silent: true }))) fail('mcpb rejected the bundle (run `npx mcpb validate manifest.json` for the reasons)');
+  if (!(await packExtension({ extensionPath: stage, outputPath: out, silent: true })))
+    fail('mcpb rejected the bundle (run `npx mcpb validate manifest.json` for the reasons)');
   const { size } = await stat(out);
   process.stderr.write(`${out}: ${(size / 1024).toFixed(0)} KiB, ${files.length} files, manifest valid\n`);
 } finally {

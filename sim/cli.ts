@@ -69,7 +69,9 @@ let seen = 0;
 const report = setInterval(() => {
   for (const r of sim.requests.slice(seen)) {
     if (r.status === 0) break;
-    say(`${new Date(r.receivedAt).toISOString()} ${r.status} ${r.action ?? '-'} plan=${r.query.BackupPlanId ?? '-'} page=${r.query.PageNum ?? '0'}${r.code ? ` ${r.code}` : ''}`);
+    say(
+      `${new Date(r.receivedAt).toISOString()} ${r.status} ${r.action ?? '-'} plan=${r.query.BackupPlanId ?? '-'} page=${r.query.PageNum ?? '0'}${r.code ? ` ${r.code}` : ''}`,
+    );
     seen++;
   }
 }, 200);

@@ -23,14 +23,24 @@ const DEFAULT_START_MS = Date.UTC(2026, 10, 28, 6, 0, 0);
 const DEFAULT_STEP_MS = 3 * 60 * 60 * 1000;
 const MAX_DATA_SIZE = 200 * 1024 ** 3;
 
-const CANONICAL_STATUSES = [
-  'init', 'checking', 'check_pass', 'schedule', 'running', 'pause', 'stop', 'finish', 'failed', 'warning', 'caught',
-] as const;
+const CANONICAL_STATUSES = ['init', 'checking', 'check_pass', 'schedule', 'running', 'pause', 'stop', 'finish', 'failed', 'warning', 'caught'] as const;
 // The API documents lower-case statuses, but mixed-case and undocumented ones have been seen: clients must cope.
 const SHOWCASE_STATUSES = [...CANONICAL_STATUSES, 'Finish', 'FAILED', 'archived'];
 const WEIGHTED_STATUSES: ReadonlyArray<readonly [string, number]> = [
-  ['finish', 40], ['running', 10], ['failed', 8], ['init', 5], ['checking', 4], ['check_pass', 3], ['schedule', 5],
-  ['pause', 3], ['stop', 4], ['warning', 4], ['caught', 3], ['Finish', 4], ['FAILED', 2], ['Running', 1],
+  ['finish', 40],
+  ['running', 10],
+  ['failed', 8],
+  ['init', 5],
+  ['checking', 4],
+  ['check_pass', 3],
+  ['schedule', 5],
+  ['pause', 3],
+  ['stop', 4],
+  ['warning', 4],
+  ['caught', 3],
+  ['Finish', 4],
+  ['FAILED', 2],
+  ['Running', 1],
 ];
 const ENDED_STATUSES = new Set(['finish', 'failed', 'warning', 'stop', 'archived']);
 // As the official SDK reference has it: init is a failed precheck (never started), stop a failed download.
@@ -39,7 +49,10 @@ const ERROR_STATUSES = new Set(['init', 'stop', 'failed', 'warning', 'caught']);
 const DB_TYPES = ['MySQL', 'MySQL', 'PostgreSQL', 'SQLServer', 'MongoDB'] as const;
 const DATA_FORMATS = ['Native', 'SQL', 'CSV', 'JSON'] as const;
 const FILE_SUFFIX: Record<(typeof DATA_FORMATS)[number], string> = {
-  Native: 'tar.gz', SQL: 'sql.gz', CSV: 'csv.tar.gz', JSON: 'json.tar.gz',
+  Native: 'tar.gz',
+  SQL: 'sql.gz',
+  CSV: 'csv.tar.gz',
+  JSON: 'json.tar.gz',
 };
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'ap-southeast-1'] as const;
 const PRECHECK_ERRORS = [
@@ -153,9 +166,8 @@ function taskName(dice: Dice, dbType: string, createdMs: number, index: number):
 function downloadUrls(dice: Dice, path: string, finishedMs: number): { internet: string; intranet: string } {
   const region = dice.pick(REGIONS);
   // "canary" markers make leaked URL signatures easy to spot in logs and tool output.
-  const query = `Expires=${Math.floor(finishedMs / 1000) + 3 * 86400}`
-    + `&OSSAccessKeyId=STS.canary${dice.base36(16)}`
-    + `&Signature=canary${dice.base36(20)}%3D`;
+  const query =
+    `Expires=${Math.floor(finishedMs / 1000) + 3 * 86400}` + `&OSSAccessKeyId=STS.canary${dice.base36(16)}` + `&Signature=canary${dice.base36(20)}%3D`;
   return {
     internet: `https://dbs-download-${region}.oss-${region}.aliyuncs.com/${path}?${query}`,
     intranet: `https://dbs-download-${region}.oss-${region}-internal.aliyuncs.com/${path}?${query}`,
@@ -193,12 +205,12 @@ export function makeTasks(options: TaskFixtureOptions): RawTask[] {
     const targetType = dice.chance(0.1) ? undefined : way === 'auto' || dice.chance(0.2) ? 'agent' : 'url';
     const jobType = dice.chance(0.12) ? undefined : dice.chance(0.6) ? 'cbs_backup_sub_full' : 'cbs_backup_sub_cont';
     const backupSetId = `dbsbs${dice.base36(10)}`;
-    const backupSetCode = jobType === 'cbs_backup_sub_cont'
-      ? `${dbType === 'MySQL' ? 'mysql-bin' : dbType.toLowerCase() + '-incr'}.${String(dice.int(1, 999_999)).padStart(6, '0')}`
-      : backupSetId;
-    const urls = statusKey === 'finish' && way === 'manual'
-      ? downloadUrls(dice, `${planId}/${backupSetId}/${taskId}.${FILE_SUFFIX[format]}`, finishedMs)
-      : undefined;
+    const backupSetCode =
+      jobType === 'cbs_backup_sub_cont'
+        ? `${dbType === 'MySQL' ? 'mysql-bin' : dbType.toLowerCase() + '-incr'}.${String(dice.int(1, 999_999)).padStart(6, '0')}`
+        : backupSetId;
+    const urls =
+      statusKey === 'finish' && way === 'manual' ? downloadUrls(dice, `${planId}/${backupSetId}/${taskId}.${FILE_SUFFIX[format]}`, finishedMs) : undefined;
 
     // Keys in the API's (alphabetical) order; a missing field is absent, not undefined.
     const task: RawTask = {};
@@ -252,7 +264,13 @@ export interface PlanFixtureOptions {
 /** Every documented plan status first, then mostly running ones, as in a real account. */
 const PLAN_STATUSES = ['wait', 'init', 'check_pass', 'running', 'pause', 'stop', 'locked'] as const;
 const WEIGHTED_PLAN_STATUSES: ReadonlyArray<readonly [string, number]> = [
-  ['running', 60], ['init', 8], ['check_pass', 5], ['wait', 6], ['pause', 8], ['stop', 8], ['locked', 3],
+  ['running', 60],
+  ['init', 8],
+  ['check_pass', 5],
+  ['wait', 6],
+  ['pause', 8],
+  ['stop', 8],
+  ['locked', 3],
 ];
 const PLAN_DB_TYPES = ['MySQL', 'MySQL', 'MySQL', 'PostgreSQL', 'SQLServer', 'MongoDB', 'Oracle', 'Redis'] as const;
 const SOURCE_TYPES = ['rds', 'rds', 'rds', 'ecs', 'express', 'agent', 'dds', 'other'] as const;
@@ -264,10 +282,7 @@ const PRECHECK_FAILURES = [
   // A precheck that quotes a signed link: the link's signature must never reach the model.
   'precheck failed: cannot write to https://dbs-check.oss-cn-hangzhou.aliyuncs.com/probe?OSSAccessKeyId=STS.canaryplan&Signature=canaryplansig%3D',
 ];
-const PLAN_FAILURES = [
-  'backup failed: the backup gateway has been offline for 3 days',
-  'backup failed: OSS bucket not found or access denied',
-];
+const PLAN_FAILURES = ['backup failed: the backup gateway has been offline for 3 days', 'backup failed: OSS bucket not found or access denied'];
 const DAY_MS = 86_400_000;
 
 function sourceInstanceId(dice: Dice, type: string): string | undefined {
@@ -302,7 +317,18 @@ export function makePlans(options: PlanFixtureOptions): RawTask[] {
     const autoDownload = dice.chance(0.35);
     const crossAccount = dice.chance(0.15);
     const ran = status === 'running' || status === 'pause' || status === 'stop';
-    const port = dbType === 'PostgreSQL' ? 5432 : dbType === 'SQLServer' ? 1433 : dbType === 'MongoDB' ? 3717 : dbType === 'Oracle' ? 1521 : dbType === 'Redis' ? 6379 : 3306;
+    const port =
+      dbType === 'PostgreSQL'
+        ? 5432
+        : dbType === 'SQLServer'
+          ? 1433
+          : dbType === 'MongoDB'
+            ? 3717
+            : dbType === 'Oracle'
+              ? 1521
+              : dbType === 'Redis'
+                ? 6379
+                : 3306;
 
     // Keys in the API's (alphabetical) order; a missing field is absent, not undefined.
     const plan: RawTask = {};
@@ -430,13 +456,76 @@ interface AccountPlanSpec {
 }
 
 const ACCOUNT_PLAN_SPECS: readonly AccountPlanSpec[] = [
-  { region: 'cn-hangzhou', planId: 'dbs1acct0hz001', name: 'shop orders', status: 'running', dbType: 'MySQL', period: 'Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday', startTime: '02:00', tasks: 120 },
-  { region: 'cn-hangzhou', planId: 'dbs1acct0hz002', name: 'billing replica', status: 'running', dbType: 'PostgreSQL', period: 'Monday,Thursday', startTime: '03:00', tasks: 90 },
-  { region: 'cn-hangzhou', planId: 'dbs1acct0hz003', name: 'legacy erp', status: 'locked', dbType: 'SQLServer', period: 'Sunday', startTime: '01:00', tasks: 40 },
-  { region: 'cn-shanghai', planId: 'dbs1acct0sh001', name: 'crm nightly', status: 'running', dbType: 'MySQL', period: 'Monday,Wednesday,Friday', startTime: '02:00', tasks: 85 },
-  { region: 'cn-shanghai', planId: 'dbs1acct0sh002', name: '订单库备份', status: 'pause', dbType: 'MongoDB', period: 'Tuesday,Saturday', startTime: '04:00', tasks: 55 },
-  { region: 'ap-southeast-1', planId: 'dbs1acct0sg001', name: 'analytics warehouse', status: 'running', dbType: 'MySQL', period: 'Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday', startTime: '05:00', tasks: 70 },
-  { region: 'ap-southeast-1', planId: 'dbs1acct0sg002', name: 'shop | catalog', status: 'running', dbType: 'PostgreSQL', period: 'Wednesday', startTime: '00:00', tasks: 40 },
+  {
+    region: 'cn-hangzhou',
+    planId: 'dbs1acct0hz001',
+    name: 'shop orders',
+    status: 'running',
+    dbType: 'MySQL',
+    period: 'Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday',
+    startTime: '02:00',
+    tasks: 120,
+  },
+  {
+    region: 'cn-hangzhou',
+    planId: 'dbs1acct0hz002',
+    name: 'billing replica',
+    status: 'running',
+    dbType: 'PostgreSQL',
+    period: 'Monday,Thursday',
+    startTime: '03:00',
+    tasks: 90,
+  },
+  {
+    region: 'cn-hangzhou',
+    planId: 'dbs1acct0hz003',
+    name: 'legacy erp',
+    status: 'locked',
+    dbType: 'SQLServer',
+    period: 'Sunday',
+    startTime: '01:00',
+    tasks: 40,
+  },
+  {
+    region: 'cn-shanghai',
+    planId: 'dbs1acct0sh001',
+    name: 'crm nightly',
+    status: 'running',
+    dbType: 'MySQL',
+    period: 'Monday,Wednesday,Friday',
+    startTime: '02:00',
+    tasks: 85,
+  },
+  {
+    region: 'cn-shanghai',
+    planId: 'dbs1acct0sh002',
+    name: '订单库备份',
+    status: 'pause',
+    dbType: 'MongoDB',
+    period: 'Tuesday,Saturday',
+    startTime: '04:00',
+    tasks: 55,
+  },
+  {
+    region: 'ap-southeast-1',
+    planId: 'dbs1acct0sg001',
+    name: 'analytics warehouse',
+    status: 'running',
+    dbType: 'MySQL',
+    period: 'Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday',
+    startTime: '05:00',
+    tasks: 70,
+  },
+  {
+    region: 'ap-southeast-1',
+    planId: 'dbs1acct0sg002',
+    name: 'shop | catalog',
+    status: 'running',
+    dbType: 'PostgreSQL',
+    period: 'Wednesday',
+    startTime: '00:00',
+    tasks: 40,
+  },
 ];
 
 // Shared across plans on purpose: an account-wide summary groups failures by reason.
@@ -475,7 +564,14 @@ export interface AccountFixture {
 /** The statuses of one plan's tasks, newest first: what is still going on is the newest. */
 function accountStatuses(dice: Dice, spec: AccountPlanSpec): string[] {
   const live = spec.status === 'running' ? ['running', 'running', 'check_pass'] : spec.status === 'pause' ? ['pause', 'pause'] : [];
-  const rest = Array.from({ length: spec.tasks - live.length }, () => dice.weighted([['finish', 84], ['stop', 9], ['init', 5], ['pause', 2]]));
+  const rest = Array.from({ length: spec.tasks - live.length }, () =>
+    dice.weighted([
+      ['finish', 84],
+      ['stop', 9],
+      ['init', 5],
+      ['pause', 2],
+    ]),
+  );
   return [...live, ...rest];
 }
 
@@ -510,8 +606,9 @@ function accountTasks(spec: AccountPlanSpec, index: number, nowMs: number, endMs
 
 function accountPlan(spec: AccountPlanSpec, nowMs: number, lastTaskMs: number): RawTask {
   // Seven plans hold every status once: the running one has every field a running plan has.
-  const base = makePlans({ region: spec.region, count: 7, seed: fnv1a(spec.planId), startMs: nowMs - 200 * DAY_MS })
-    .find((p) => p.BackupPlanStatus === 'running');
+  const base = makePlans({ region: spec.region, count: 7, seed: fnv1a(spec.planId), startMs: nowMs - 200 * DAY_MS }).find(
+    (p) => p.BackupPlanStatus === 'running',
+  );
   const plan: RawTask = {
     ...base,
     BackupPeriod: spec.period,

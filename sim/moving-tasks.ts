@@ -29,7 +29,14 @@ export function addMovingTasks(sim: Simulator, settleMs: number): MovingTask[] {
   sim.setTaskTimeline('dbstkmoving01', [{ afterMs: settleMs / 2, set: { BackupSetDownloadStatus: 'Running' } }, finish(settleMs)]);
   sim.setTaskTimeline('dbstkmoving02', [
     { afterMs: settleMs / 3, set: { BackupSetDownloadStatus: 'running' } },
-    { afterMs: settleMs, set: { BackupSetDownloadStatus: 'stop', BackupSetDownloadFinishTime: now + settleMs, ErrMessage: 'OSS bucket quota exceeded while writing the backup set' } },
+    {
+      afterMs: settleMs,
+      set: {
+        BackupSetDownloadStatus: 'stop',
+        BackupSetDownloadFinishTime: now + settleMs,
+        ErrMessage: 'OSS bucket quota exceeded while writing the backup set',
+      },
+    },
   ]);
   sim.setTaskTimeline('dbstkmoving03', [{ afterMs: settleMs, set: { BackupSetDownloadStatus: 'running' } }, finish(2 * settleMs)]);
   return [

@@ -119,8 +119,17 @@ const REGIONS_ACTION = 'DescribeRegions';
 const ACTIONS = new Set([TASK_ACTION, PLAN_ACTION, REGIONS_ACTION]);
 /** Regions DBS is offered in, as DescribeRegions lists them by default. */
 export const DBS_REGIONS = [
-  'cn-hangzhou', 'cn-shanghai', 'cn-qingdao', 'cn-beijing', 'cn-zhangjiakou', 'cn-shenzhen', 'cn-hongkong',
-  'ap-southeast-1', 'ap-northeast-1', 'us-west-1', 'eu-central-1',
+  'cn-hangzhou',
+  'cn-shanghai',
+  'cn-qingdao',
+  'cn-beijing',
+  'cn-zhangjiakou',
+  'cn-shenzhen',
+  'cn-hongkong',
+  'ap-southeast-1',
+  'ap-northeast-1',
+  'us-west-1',
+  'eu-central-1',
 ] as const;
 const API_VERSION = '2019-03-06';
 const ALGORITHM = 'ACS3-HMAC-SHA256';
@@ -143,11 +152,7 @@ interface Reply {
   code: string | undefined;
 }
 
-type Outcome =
-  | { type: 'reply'; reply: Reply }
-  | { type: 'hang' }
-  | { type: 'reset' }
-  | { type: 'stall'; reply: Reply };
+type Outcome = { type: 'reply'; reply: Reply } | { type: 'hang' } | { type: 'reset' } | { type: 'stall'; reply: Reply };
 
 /** What every answer to one request shares. */
 interface Exchange {
@@ -219,33 +224,35 @@ function jsonReply(status: number, body: Record<string, unknown>, code: string |
 }
 
 /** The API gateway's error shape (signature, throttling, RAM, 5xx): `Code`, never `ErrCode`. */
-function gatewayError(
-  exchange: Exchange,
-  status: number,
-  code: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): Reply {
+function gatewayError(exchange: Exchange, status: number, code: string, message: string, extra: Record<string, unknown> = {}): Reply {
   const { requestId, hostId } = exchange;
-  return jsonReply(status, {
-    RequestId: requestId,
-    HostId: hostId,
-    Code: code,
-    Message: message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=Dbs&requestId=${requestId}`,
-    ...extra,
-  }, code);
+  return jsonReply(
+    status,
+    {
+      RequestId: requestId,
+      HostId: hostId,
+      Code: code,
+      Message: message,
+      Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=Dbs&requestId=${requestId}`,
+      ...extra,
+    },
+    code,
+  );
 }
 
 /** The DBS service's own error shape: `Success:false` and `ErrCode`, usually on HTTP 200. */
 function dbsError(exchange: Exchange, errCode: string, errMessage: string, status = 200, statusInBody = 400): Reply {
-  return jsonReply(status, {
-    Success: false,
-    ErrCode: errCode,
-    ErrMessage: errMessage,
-    HttpStatusCode: statusInBody,
-    RequestId: exchange.requestId,
-  }, errCode);
+  return jsonReply(
+    status,
+    {
+      Success: false,
+      ErrCode: errCode,
+      ErrMessage: errMessage,
+      HttpStatusCode: statusInBody,
+      RequestId: exchange.requestId,
+    },
+    errCode,
+  );
 }
 
 function invalidParameter(exchange: Exchange, name: string): Reply {
@@ -360,17 +367,25 @@ function authenticate(call: IncomingCall, policy: AuthPolicy, exchange: Exchange
     .sort()
     .join('&');
   const canonicalHeaders = authorization.signedHeaders
-    .map((name) => `${name}:${(call.headers[name] ?? []).map((v) => v.trim()).sort().join(',')}\n`)
+    .map(
+      (name) =>
+        `${name}:${(call.headers[name] ?? [])
+          .map((v) => v.trim())
+          .sort()
+          .join(',')}\n`,
+    )
     .join('');
-  const canonicalRequest = [
-    call.method, '/', canonicalQuery, canonicalHeaders, authorization.signedHeaders.join(';'), bodyHash,
-  ].join('\n');
+  const canonicalRequest = [call.method, '/', canonicalQuery, canonicalHeaders, authorization.signedHeaders.join(';'), bodyHash].join('\n');
   const stringToSign = `${ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
   const expected = createHmac('sha256', credential.accessKeySecret).update(stringToSign).digest();
   if (!timingSafeEqual(expected, Buffer.from(authorization.signature, 'hex'))) {
     // The real gateway shows its string to sign (a hash, no secret) so clients can diff their own.
-    return gatewayError(exchange, 400, 'SignatureDoesNotMatch',
-      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
+    return gatewayError(
+      exchange,
+      400,
+      'SignatureDoesNotMatch',
+      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+    );
   }
 
   if (credential.securityToken !== undefined) {
@@ -381,8 +396,7 @@ function authenticate(call: IncomingCall, policy: AuthPolicy, exchange: Exchange
     if (token === undefined) {
       return gatewayError(exchange, 400, 'InvalidSecurityToken.Missing', 'The AccessKeyId is a temporary one and needs its SecurityToken.');
     }
-    const matches = token.length === credential.securityToken.length
-      && timingSafeEqual(Buffer.from(token), Buffer.from(credential.securityToken));
+    const matches = token.length === credential.securityToken.length && timingSafeEqual(Buffer.from(token), Buffer.from(credential.securityToken));
     if (!matches) {
       return gatewayError(exchange, 400, 'InvalidSecurityToken.Mismatch', 'The SecurityToken does not match the AccessKeyId.');
     }
@@ -436,7 +450,7 @@ function describeTasks(
 
   // A plan that DescribeBackupPlanList lists but that has no download tasks answers an empty list.
   const listed = (id: string): boolean => [...backupPlans.values()].some((list) => list.some((p) => p.BackupPlanId === id));
-  const plan = planId === undefined ? undefined : plans.get(planId) ?? (listed(planId) ? [] : undefined);
+  const plan = planId === undefined ? undefined : (plans.get(planId) ?? (listed(planId) ? [] : undefined));
   if (planId !== undefined && plan === undefined) return invalidParameter(exchange, 'BackupPlanId');
 
   let tasks: RawTask[];
@@ -449,28 +463,27 @@ function describeTasks(
 
   const start = pageNum * pageSize;
   const page = tasks.slice(start, start + pageSize);
-  return jsonReply(200, {
-    RequestId: exchange.requestId,
-    PageSize: pageSize,
-    PageNum: pageNum,
-    HttpStatusCode: 200,
-    TotalElements: tasks.length,
-    TotalPages: Math.ceil(tasks.length / pageSize),
-    Items: shapeItems(page, itemsShape, 'BackupSetDownloadTaskDetail'),
-    Success: true,
-  }, undefined);
+  return jsonReply(
+    200,
+    {
+      RequestId: exchange.requestId,
+      PageSize: pageSize,
+      PageNum: pageNum,
+      HttpStatusCode: 200,
+      TotalElements: tasks.length,
+      TotalPages: Math.ceil(tasks.length / pageSize),
+      Items: shapeItems(page, itemsShape, 'BackupSetDownloadTaskDetail'),
+      Success: true,
+    },
+    undefined,
+  );
 }
 
 /**
  * DescribeBackupPlanList: every parameter is an optional filter (BackupPlanId takes several ids joined
  * by commas), Region picks the region's plans, and paging is zero-based as for tasks.
  */
-function describePlans(
-  query: Record<string, string>,
-  backupPlans: ReadonlyMap<string, RawTask[]>,
-  itemsShape: ItemsShape,
-  exchange: Exchange,
-): Reply {
+function describePlans(query: Record<string, string>, backupPlans: ReadonlyMap<string, RawTask[]>, itemsShape: ItemsShape, exchange: Exchange): Reply {
   const param = (name: string): string | undefined => (query[name] === '' ? undefined : query[name]);
   const rawPageSize = param('PageSize');
   const pageSize = rawPageSize === undefined ? DEFAULT_PAGE_SIZE : Number(rawPageSize);
@@ -481,11 +494,14 @@ function describePlans(
   if (pageNum === undefined) return invalidParameter(exchange, 'PageNum');
 
   const region = param('Region');
-  const ids = param('BackupPlanId')?.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const ids = param('BackupPlanId')
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
   const name = param('BackupPlanName');
   const status = param('BackupPlanStatus');
   const group = param('ResourceGroupId');
-  const pool = region === undefined ? [...backupPlans.values()].flat() : backupPlans.get(region) ?? [];
+  const pool = region === undefined ? [...backupPlans.values()].flat() : (backupPlans.get(region) ?? []);
   const plans = pool.filter(
     (plan) =>
       (ids === undefined || ids.includes(String(plan.BackupPlanId))) &&
@@ -495,26 +511,34 @@ function describePlans(
   );
 
   const start = pageNum * pageSize;
-  return jsonReply(200, {
-    RequestId: exchange.requestId,
-    PageSize: pageSize,
-    PageNum: pageNum,
-    HttpStatusCode: 200,
-    TotalElements: plans.length,
-    TotalPages: Math.ceil(plans.length / pageSize),
-    Items: shapeItems(plans.slice(start, start + pageSize), itemsShape, 'BackupPlanDetail'),
-    Success: true,
-  }, undefined);
+  return jsonReply(
+    200,
+    {
+      RequestId: exchange.requestId,
+      PageSize: pageSize,
+      PageNum: pageNum,
+      HttpStatusCode: 200,
+      TotalElements: plans.length,
+      TotalPages: Math.ceil(plans.length / pageSize),
+      Items: shapeItems(plans.slice(start, start + pageSize), itemsShape, 'BackupPlanDetail'),
+      Success: true,
+    },
+    undefined,
+  );
 }
 
 /** DescribeRegions: no parameters, every region in one answer. */
 function describeRegions(regions: readonly string[], exchange: Exchange): Reply {
-  return jsonReply(200, {
-    RequestId: exchange.requestId,
-    Success: true,
-    HttpStatusCode: 200,
-    Regions: { RegionCode: [...regions] },
-  }, undefined);
+  return jsonReply(
+    200,
+    {
+      RequestId: exchange.requestId,
+      Success: true,
+      HttpStatusCode: 200,
+      Regions: { RegionCode: [...regions] },
+    },
+    undefined,
+  );
 }
 
 /** An empty page is "", not an empty list; otherwise the shape the simulator is set to. */
@@ -526,24 +550,26 @@ function shapeItems(page: RawTask[], shape: ItemsShape, detailKey: string): unkn
 }
 
 const FAULT_STATUS: Record<FaultKind, number> = {
-  'throttling': 400,
+  throttling: 400,
   'server-error': 500,
   'service-unavailable': 503,
-  'forbidden': 403,
+  forbidden: 403,
   'business-error': 200,
   'dbs-4xx': 400,
-  'html': 502,
+  html: 502,
   'empty-body': 200,
   'json-array': 200,
-  'hang': 0,
-  'reset': 0,
+  hang: 0,
+  reset: 0,
   'stall-body': 200,
 };
 
 function gatewayErrorPage(status: number): string {
   const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
-  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n`
-    + '<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n';
+  return (
+    `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n` +
+    '<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n'
+  );
 }
 
 function faultOutcome(fault: Fault, exchange: Exchange, action: string, businessAnswer: () => Reply): Outcome {
@@ -551,33 +577,46 @@ function faultOutcome(fault: Fault, exchange: Exchange, action: string, business
   const reply = (r: Reply): Outcome => ({ type: 'reply', reply: r });
   switch (fault.kind) {
     case 'throttling':
-      return reply(gatewayError(exchange, status, fault.code ?? 'Throttling.User',
-        fault.message ?? 'Request was denied due to user flow control.'));
+      return reply(gatewayError(exchange, status, fault.code ?? 'Throttling.User', fault.message ?? 'Request was denied due to user flow control.'));
     case 'server-error':
-      return reply(gatewayError(exchange, status, fault.code ?? 'InternalError',
-        fault.message ?? 'The request processing has failed due to some unknown error, exception or failure.'));
+      return reply(
+        gatewayError(
+          exchange,
+          status,
+          fault.code ?? 'InternalError',
+          fault.message ?? 'The request processing has failed due to some unknown error, exception or failure.',
+        ),
+      );
     case 'service-unavailable':
-      return reply(gatewayError(exchange, status, fault.code ?? 'ServiceUnavailable',
-        fault.message ?? 'The request has failed due to a temporary failure of the server.'));
+      return reply(
+        gatewayError(exchange, status, fault.code ?? 'ServiceUnavailable', fault.message ?? 'The request has failed due to a temporary failure of the server.'),
+      );
     case 'forbidden':
-      return reply(gatewayError(exchange, status, fault.code ?? 'Forbidden.RAM',
-        fault.message ?? 'User not authorized to operate on the specified resource, or this API doesn\'t support RAM.', {
-          AccessDeniedDetail: {
-            AuthAction: `dbs:${action}`,
-            NoPermissionType: 'ImplicitDeny',
-            PolicyType: 'AccountLevelIdentityBasedPolicy',
-            AuthPrincipalType: 'SubUser',
-            AuthPrincipalDisplayName: 'sim-readonly-user',
-            AuthPrincipalOwnerId: '1234567890123456',
-            EncodedDiagnosticMessage: 'AQEAAAAAaW1zaW0tZGlhZ25vc3RpYy1tZXNzYWdl',
+      return reply(
+        gatewayError(
+          exchange,
+          status,
+          fault.code ?? 'Forbidden.RAM',
+          fault.message ?? "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+          {
+            AccessDeniedDetail: {
+              AuthAction: `dbs:${action}`,
+              NoPermissionType: 'ImplicitDeny',
+              PolicyType: 'AccountLevelIdentityBasedPolicy',
+              AuthPrincipalType: 'SubUser',
+              AuthPrincipalDisplayName: 'sim-readonly-user',
+              AuthPrincipalOwnerId: '1234567890123456',
+              EncodedDiagnosticMessage: 'AQEAAAAAaW1zaW0tZGlhZ25vc3RpYy1tZXNzYWdl',
+            },
           },
-        }));
+        ),
+      );
     case 'business-error':
-      return reply(dbsError(exchange, fault.code ?? 'Param.NotFound',
-        fault.message ?? 'The specified parameter BackupPlanId value is not valid.', status, 400));
+      return reply(
+        dbsError(exchange, fault.code ?? 'Param.NotFound', fault.message ?? 'The specified parameter BackupPlanId value is not valid.', status, 400),
+      );
     case 'dbs-4xx':
-      return reply(dbsError(exchange, fault.code ?? 'InvalidParameter',
-        fault.message ?? 'The specified parameter value is not valid.', status, status));
+      return reply(dbsError(exchange, fault.code ?? 'InvalidParameter', fault.message ?? 'The specified parameter value is not valid.', status, status));
     case 'html':
       return reply({ status, contentType: 'text/html', body: gatewayErrorPage(status), code: undefined });
     case 'empty-body':
@@ -642,15 +681,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let endpoint = '';
 
   /** Resolves after ms, or at once when the simulator closes (the caller then checks `closing`). */
-  const delay = (ms: number): Promise<void> => new Promise((resolve) => {
-    const finish = (): void => {
-      clearTimeout(timer);
-      pendingDelays.delete(finish);
-      resolve();
-    };
-    const timer = setTimeout(finish, ms);
-    pendingDelays.add(finish);
-  });
+  const delay = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        pendingDelays.delete(finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      pendingDelays.add(finish);
+    });
 
   /** Applies due timeline steps; tasks are replaced, not changed, as the caller may still hold them. */
   const advanceTimelines = (nowMs: number): void => {

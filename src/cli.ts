@@ -6,11 +6,7 @@ import { parseArgs } from 'node:util';
 export const DEFAULT_HTTP_PORT = 8816;
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 
-export type CommandLine =
-  | { command: 'help' }
-  | { command: 'version' }
-  | { command: 'stdio' }
-  | { command: 'http'; host: string; port: number };
+export type CommandLine = { command: 'help' } | { command: 'version' } | { command: 'stdio' } | { command: 'http'; host: string; port: number };
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -247,7 +247,10 @@ export function tokenStrengthBits(token: string): number {
 function listSetting(env: Env, name: string): string[] | null {
   const raw = setting(env, name);
   if (raw === undefined) return null;
-  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   return items.length === 0 ? null : items;
 }
 
@@ -255,7 +258,9 @@ function normaliseHostEntry(entry: string): string {
   if (entry === '*') return entry;
   const parsed = parseHostPort(entry);
   if (parsed === null) {
-    throw new ConfigError(`DBS_MCP_ALLOWED_HOSTS: "${entry}" is not a host name or address with an optional port, e.g. mcp.example.com or mcp.example.com:8443`);
+    throw new ConfigError(
+      `DBS_MCP_ALLOWED_HOSTS: "${entry}" is not a host name or address with an optional port, e.g. mcp.example.com or mcp.example.com:8443`,
+    );
   }
   return parsed.port === undefined ? parsed.hostname : `${parsed.hostname}:${parsed.port}`;
 }

@@ -88,7 +88,10 @@ export interface RequestPolicy {
 export function createRequestPolicy(options: RequestPolicyOptions): RequestPolicy {
   const allowedHosts = options.allowedHosts ?? defaultAllowedHosts(options.listenHost);
   const anyHost = allowedHosts.includes('*');
-  const hostEntries = allowedHosts.filter((entry) => entry !== '*').map((entry) => parseHostPort(entry)).filter((entry) => entry !== null);
+  const hostEntries = allowedHosts
+    .filter((entry) => entry !== '*')
+    .map((entry) => parseHostPort(entry))
+    .filter((entry) => entry !== null);
   const origins = options.allowedOrigins === null ? null : new Set(options.allowedOrigins);
   const expectedDigest = options.token === null ? null : sha256(options.token);
 

@@ -126,7 +126,10 @@ function limitConnections(server: NodeHttpServer, http: HttpConfig, report: (mes
     const address = socket.remoteAddress ?? 'unknown';
     const fromAddress = perAddress.get(address) ?? 0;
     if (open >= http.maxConnections || fromAddress >= http.maxConnectionsPerAddress) {
-      const which = open >= http.maxConnections ? `${http.maxConnections} open overall (DBS_MCP_HTTP_MAX_CONNECTIONS)` : `${http.maxConnectionsPerAddress} open from this address (DBS_MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS)`;
+      const which =
+        open >= http.maxConnections
+          ? `${http.maxConnections} open overall (DBS_MCP_HTTP_MAX_CONNECTIONS)`
+          : `${http.maxConnectionsPerAddress} open from this address (DBS_MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS)`;
       report(`refused a connection from ${address}: ${which}`);
       socket.destroy();
       return;

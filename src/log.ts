@@ -18,7 +18,6 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-
 // The MCP levels in order (RFC 5424 severities); this server writes debug, info, warning and error.
 const RANK: Record<LoggingLevel, number> = { debug: 0, info: 1, notice: 2, warning: 3, error: 4, critical: 5, alert: 6, emergency: 7 };
 
@@ -60,7 +59,9 @@ export function formatLine(format: LogFormat, level: LoggingLevel, message: stri
 }
 
 function redactFields(fields: LogFields): LogFields {
-  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, typeof value === 'string' ? redactSecrets(cutText(value, MAX_LINE_CHARS)) : value]));
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, value]) => [name, typeof value === 'string' ? redactSecrets(cutText(value, MAX_LINE_CHARS)) : value]),
+  );
 }
 
 let stderrBroken: boolean | undefined;

@@ -6,7 +6,8 @@
  *
  * Every pattern here runs in linear time: none can backtrack over the text it did not match.
  */
-const SIGNED_QUERY_VALUE = /([?&](?:Signature|OSSAccessKeyId|SecurityToken|security-token|x-oss-security-token|x-oss-signature|x-oss-credential|Expires|AccessKeyId)=)[^&\s"'<>]*/gi;
+const SIGNED_QUERY_VALUE =
+  /([?&](?:Signature|OSSAccessKeyId|SecurityToken|security-token|x-oss-security-token|x-oss-signature|x-oss-credential|Expires|AccessKeyId)=)[^&\s"'<>]*/gi;
 // A URL and everything up to the next separator; whether it has a query is decided in the callback,
 // so a text of many "http://" without "?" costs one pass, not one scan to the end per occurrence.
 const URL_RUN = /\bhttps?:\/\/[^\s"'<>]*/gi;

@@ -91,4 +91,3 @@ export async function callTool(rpc: RpcProcess, args: Record<string, unknown>, p
   if (result.isError) throw new Error(`tools/call answered an error: ${result.content.map((c) => c.text).join(' ')}`);
   return { result, ms: at - started };
 }
-

@@ -111,7 +111,10 @@ export async function httpLoad(options: HttpLoadOptions = {}): Promise<HttpLoadR
     await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
     const call = (i: number): Promise<CallToolResult> => {
       const { planId, pageNum } = expectation(i);
-      return client!.callTool({ name: 'list_backup_set_download_tasks', arguments: { backupPlanId: planId, pageNum, pageSize: PAGE_SIZE } }) as Promise<CallToolResult>;
+      return client!.callTool({
+        name: 'list_backup_set_download_tasks',
+        arguments: { backupPlanId: planId, pageNum, pageSize: PAGE_SIZE },
+      }) as Promise<CallToolResult>;
     };
 
     const warmStart = performance.now();

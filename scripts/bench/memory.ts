@@ -43,7 +43,14 @@ export async function memory(ctx: BenchContext): Promise<Row[]> {
     const section = 'Memory';
     return [
       { section, figure: 'RSS at rest (after start and tools/list)', value: mb(atRest.total), target: '', reference: 'VmRSS of the server', pass: null },
-      { section, figure: `RSS after a warm-up of ${count(WARM_UP_CALLS)} calls`, value: mb(warm.total), target: '', reference: `${mb(warm.total - atRest.total)} over RSS at rest`, pass: null },
+      {
+        section,
+        figure: `RSS after a warm-up of ${count(WARM_UP_CALLS)} calls`,
+        value: mb(warm.total),
+        target: '',
+        reference: `${mb(warm.total - atRest.total)} over RSS at rest`,
+        pass: null,
+      },
       {
         section,
         figure: `RSS growth over the next ${count(MEASURED_CALLS)} calls (${allPages} with allPages)`,
@@ -52,7 +59,14 @@ export async function memory(ctx: BenchContext): Promise<Row[]> {
         reference: `RSS after the warm-up; ${mb(end.total)} after`,
         pass: growth <= GROWTH_TARGET,
       },
-      { section, figure: 'peak RSS over all calls', value: mb(end.peak), target: `<= ${mb(PEAK_TARGET)}`, reference: 'VmHWM of the server', pass: end.peak <= PEAK_TARGET },
+      {
+        section,
+        figure: 'peak RSS over all calls',
+        value: mb(end.peak),
+        target: `<= ${mb(PEAK_TARGET)}`,
+        reference: 'VmHWM of the server',
+        pass: end.peak <= PEAK_TARGET,
+      },
     ];
   } finally {
     await rpc.close();

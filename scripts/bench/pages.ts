@@ -20,8 +20,17 @@ const MIN_PROGRESS = 20;
 
 // The contract's state table, written out again here so the check does not lean on the server's own code.
 const STATE_OF: Record<string, string> = {
-  checking: 'pending', check_pass: 'pending', schedule: 'pending', running: 'running', pause: 'paused',
-  finish: 'succeeded', init: 'failed', stop: 'failed', failed: 'failed', warning: 'failed', caught: 'failed',
+  checking: 'pending',
+  check_pass: 'pending',
+  schedule: 'pending',
+  running: 'running',
+  pause: 'paused',
+  finish: 'succeeded',
+  init: 'failed',
+  stop: 'failed',
+  failed: 'failed',
+  warning: 'failed',
+  caught: 'failed',
 };
 
 interface Expected {
@@ -50,7 +59,8 @@ interface Structured {
 function check(structured: Structured, expected: Expected): string | undefined {
   const { page, summary, tasks } = structured;
   if (page.pagesFetched !== 24 || page.hasMore) return `fetched ${page.pagesFetched} pages (hasMore ${page.hasMore}), expected all 24`;
-  if (summary.fetched !== PLAN_TASKS || summary.matched !== PLAN_TASKS) return `summary covers ${summary.fetched}/${summary.matched} tasks, expected ${PLAN_TASKS}`;
+  if (summary.fetched !== PLAN_TASKS || summary.matched !== PLAN_TASKS)
+    return `summary covers ${summary.fetched}/${summary.matched} tasks, expected ${PLAN_TASKS}`;
   if (JSON.stringify(summary.byState) !== JSON.stringify(expected.byState)) {
     return `byState ${JSON.stringify(summary.byState)}, expected ${JSON.stringify(expected.byState)}`;
   }

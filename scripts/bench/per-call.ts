@@ -70,7 +70,8 @@ export async function perCall(ctx: BenchContext): Promise<Row[]> {
     for (let i = 0; i < WARM_UP + CALLS; i++) {
       if (i === WARM_UP) cpuAtStart = await cpuMs(rpc.pid);
       // Alternate which goes first, so neither always follows the other.
-      const [call, theirs] = i % 2 === 0 ? [await callTool(rpc, args), await ref.call()] : await ref.call().then(async (r) => [await callTool(rpc, args), r] as const);
+      const [call, theirs] =
+        i % 2 === 0 ? [await callTool(rpc, args), await ref.call()] : await ref.call().then(async (r) => [await callTool(rpc, args), r] as const);
       const answer = await raw.describe({ BackupPlanId: PLAN_ID, PageNum: '0', PageSize: '100' });
       if (answer.status !== 200) throw new Error(`raw request answered HTTP ${answer.status}: ${answer.body.toString('utf8', 0, 300)}`);
       const listed = (call.result.structuredContent?.summary as { listed?: number } | undefined)?.listed;
@@ -108,7 +109,14 @@ export function perCallRows({ tool, reference, http, first, serverCpuMs, sizes }
   const section = 'Per call';
   const kib = (chars: number): string => `${(chars / 1024).toFixed(0)} K chars`;
   return [
-    { section, figure: `tool call p50 (page of 100, ${CALLS} calls)`, value: ms(toolP50), target: '', reference: `p90 ${ms(percentile(tool, 90))}`, pass: null },
+    {
+      section,
+      figure: `tool call p50 (page of 100, ${CALLS} calls)`,
+      value: ms(toolP50),
+      target: '',
+      reference: `p90 ${ms(percentile(tool, 90))}`,
+      pass: null,
+    },
     {
       section,
       figure: 'reference server p50 (same request, same answer size)',

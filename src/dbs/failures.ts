@@ -11,7 +11,18 @@ export function cancelled(): DbsError {
   return new DbsError('Cancelled', 'the call was cancelled before the endpoint answered');
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 /** OpenSSL's verdicts on a certificate chain: sending the same request again cannot change them. */
 const CERTIFICATE_CODES: Record<string, string> = {
@@ -66,11 +77,13 @@ export function attemptFailure(error: unknown, state: AttemptState): DbsError {
     const whose = atProxy && proxy.protocol === 'https:' ? `the proxy ${describeProxy(proxy)}` : endpoint.host;
     return new DbsError('CertificateError', `the TLS certificate of ${whose} was refused: ${problem} (${code})`);
   }
-  const reason = code && NETWORK_CODES.has(code) ? code : code ?? 'connection failed';
+  const reason = code && NETWORK_CODES.has(code) ? code : (code ?? 'connection failed');
   if (atProxy) {
     return new DbsError('ProxyError', `could not reach the proxy ${describeProxy(proxy)} (${proxyVariable(endpoint)}): ${reason}`, { retryable: true });
   }
-  return new DbsError('NetworkError', `could not talk to ${endpoint.host}${proxy ? ` through the proxy ${describeProxy(proxy)}` : ''}: ${reason}`, { retryable: true });
+  return new DbsError('NetworkError', `could not talk to ${endpoint.host}${proxy ? ` through the proxy ${describeProxy(proxy)}` : ''}: ${reason}`, {
+    retryable: true,
+  });
 }
 
 /** A credentials provider that did not answer before the attempt's deadline (or the call was cancelled meanwhile). */
@@ -84,7 +97,10 @@ export function proxyRefusal(endpoint: Endpoint, proxy: URL, status: number, sta
   const name = describeProxy(proxy);
   const answer = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
   if (status === 407) {
-    const what = proxy.username || proxy.password ? `did not accept the user name and password in ${proxyVariable(endpoint)}` : `asks for a user name and password, and ${proxyVariable(endpoint)} has none`;
+    const what =
+      proxy.username || proxy.password
+        ? `did not accept the user name and password in ${proxyVariable(endpoint)}`
+        : `asks for a user name and password, and ${proxyVariable(endpoint)} has none`;
     return new DbsError('ProxyError', `the proxy ${name} ${what} (${answer})`, { httpStatus: status });
   }
   return new DbsError('ProxyError', `the proxy ${name} refused the connection to ${endpoint.host} (${answer})`, {

@@ -84,7 +84,10 @@ export function itemsOf(items: unknown, detailKey = 'BackupSetDownloadTaskDetail
 
 function snippet(text: string): string {
   // Cut first; `[^<>]` stops at the next "<", so a run of "<" without ">" is one pass, not one per "<".
-  const flat = cutText(text).replace(/<[^<>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = cutText(text)
+    .replace(/<[^<>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
@@ -182,7 +185,6 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
   }
   return { requestId, body };
 }
-
 
 function badPage(message: string): DbsError {
   return new DbsError('BadResponse', message);

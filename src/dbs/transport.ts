@@ -100,7 +100,11 @@ function signedHeaders(request: SignedRequest, creds: Credentials, userAgent: st
     headers['x-acs-accesskey-id'] = creds.accessKeyId;
     headers['x-acs-security-token'] = creds.securityToken;
   }
-  headers.authorization = authorization({ method: 'POST', query: request.query, headers, bodySha256: EMPTY_BODY_SHA256 }, creds.accessKeyId, creds.accessKeySecret);
+  headers.authorization = authorization(
+    { method: 'POST', query: request.query, headers, bodySha256: EMPTY_BODY_SHA256 },
+    creds.accessKeyId,
+    creds.accessKeySecret,
+  );
   // An upstream may echo any of these back; redaction removes them by value wherever they show up.
   rememberSecret(creds.accessKeySecret);
   rememberSecret(creds.securityToken);
@@ -189,7 +193,13 @@ function refusalOf(res: IncomingMessage, tunnel: TunnelAnswer | undefined, endpo
 }
 
 /** Reads the body whole as UTF-8, refusing it past MAX_BODY_BYTES; a body cut short is a network failure. */
-function readBody(res: IncomingMessage, host: string, refuse: (error: DbsError) => void, failWith: (error: unknown) => void, done: (text: string) => void): void {
+function readBody(
+  res: IncomingMessage,
+  host: string,
+  refuse: (error: DbsError) => void,
+  failWith: (error: unknown) => void,
+  done: (text: string) => void,
+): void {
   const status = res.statusCode ?? 0;
   if (Number(res.headers['content-length']) > MAX_BODY_BYTES) return refuse(tooLarge(host, status, MAX_BODY_BYTES));
   const chunks: Buffer[] = [];

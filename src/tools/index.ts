@@ -6,11 +6,7 @@ import { listBackupSetDownloadTasksTool } from './list-backup-set-download-tasks
 import type { Tool } from './shared/tool.js';
 import { waitForBackupSetDownloadTaskTool } from './wait-for-backup-set-download-task/tool.js';
 
-export const TOOLS: readonly Tool[] = [
-  listBackupSetDownloadTasksTool,
-  listBackupPlansTool,
-  waitForBackupSetDownloadTaskTool,
-];
+export const TOOLS: readonly Tool[] = [listBackupSetDownloadTasksTool, listBackupPlansTool, waitForBackupSetDownloadTaskTool];
 
 export function registerTools(server: McpServer, context: ToolContext): void {
   for (const tool of TOOLS) tool.register(server, context);

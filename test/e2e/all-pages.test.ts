@@ -9,9 +9,17 @@ const tasks = makeTasks({ planId: PLAN, count: 2345, seed: 42 });
 
 // The contract's state table, written out independently of the code under test.
 const STATE: Record<string, string> = {
-  checking: 'pending', check_pass: 'pending', schedule: 'pending',
-  running: 'running', pause: 'paused', finish: 'succeeded',
-  init: 'failed', stop: 'failed', failed: 'failed', warning: 'failed', caught: 'failed',
+  checking: 'pending',
+  check_pass: 'pending',
+  schedule: 'pending',
+  running: 'running',
+  pause: 'paused',
+  finish: 'succeeded',
+  init: 'failed',
+  stop: 'failed',
+  failed: 'failed',
+  warning: 'failed',
+  caught: 'failed',
 };
 function expectedByState(raw: typeof tasks): Record<string, number> {
   const counts: Record<string, number> = { pending: 0, running: 0, paused: 0, succeeded: 0, failed: 0, unknown: 0 };
@@ -20,7 +28,11 @@ function expectedByState(raw: typeof tasks): Record<string, number> {
 }
 function newestIds(raw: typeof tasks, n: number): string[] {
   return [...raw]
-    .sort((a, b) => Number(b.BackupSetDownloadCreateTime ?? 0) - Number(a.BackupSetDownloadCreateTime ?? 0) || String(a.BackupSetDownloadTaskId).localeCompare(String(b.BackupSetDownloadTaskId)))
+    .sort(
+      (a, b) =>
+        Number(b.BackupSetDownloadCreateTime ?? 0) - Number(a.BackupSetDownloadCreateTime ?? 0) ||
+        String(a.BackupSetDownloadTaskId).localeCompare(String(b.BackupSetDownloadTaskId)),
+    )
     .slice(0, n)
     .map((t) => String(t.BackupSetDownloadTaskId));
 }
@@ -60,7 +72,10 @@ describe('allPages over a large plan', () => {
     expect(progress.length).toBeGreaterThanOrEqual(20);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(s.request.requestIds).toHaveLength(24);
-    const pages = sim.requests.slice(before).map((r) => r.pageNum).sort((a, b) => (a ?? 0) - (b ?? 0));
+    const pages = sim.requests
+      .slice(before)
+      .map((r) => r.pageNum)
+      .sort((a, b) => (a ?? 0) - (b ?? 0));
     expect(pages).toEqual(Array.from({ length: 24 }, (_, i) => i));
   });
 
@@ -86,7 +101,16 @@ describe('allPages over a large plan', () => {
   it('keeps the text block at most 25% of the raw API JSON for the same 100 tasks', async () => {
     const result = await session.callTool({ backupPlanId: PLAN, pageSize: 100, limit: 100 });
     const page = tasks.slice(0, 100);
-    const raw = JSON.stringify({ RequestId: '00000000-0000-0000-0000-000000000000', PageSize: 100, PageNum: 0, HttpStatusCode: 200, TotalElements: 2345, TotalPages: 24, Items: { BackupSetDownloadTaskDetail: page }, Success: true });
+    const raw = JSON.stringify({
+      RequestId: '00000000-0000-0000-0000-000000000000',
+      PageSize: 100,
+      PageNum: 0,
+      HttpStatusCode: 200,
+      TotalElements: 2345,
+      TotalPages: 24,
+      Items: { BackupSetDownloadTaskDetail: page },
+      Success: true,
+    });
     const textBytes = Buffer.byteLength(result.text);
     expect(textBytes / Buffer.byteLength(raw)).toBeLessThanOrEqual(0.25);
     for (const t of page) expect(result.text).toContain(String(t.BackupSetDownloadTaskId));

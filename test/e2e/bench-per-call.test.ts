@@ -43,7 +43,10 @@ describe('the signed reference server', () => {
         }),
       );
       for (const answerChars of [90_000, 120_000]) {
-        const result = (await client.callTool({ name: 'list_page', arguments: { backupPlanId: 'dbs1benchplan1', pageSize: 100, answerChars } })) as CallToolResult;
+        const result = (await client.callTool({
+          name: 'list_page',
+          arguments: { backupPlanId: 'dbs1benchplan1', pageSize: 100, answerChars },
+        })) as CallToolResult;
         expect(result.isError).toBeFalsy();
         const page = result.structuredContent as { Items: { BackupSetDownloadTaskDetail: unknown[] } };
         expect(page.Items.BackupSetDownloadTaskDetail).toHaveLength(100);

@@ -12,13 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTasks } from '../../sim/fixtures.js';
-import {
-  startCredentialsUri,
-  startMetadataService,
-  startSts,
-  TEST_TLS,
-  type IssuedCredential,
-} from '../../sim/credential-servers.js';
+import { startCredentialsUri, startMetadataService, startSts, TEST_TLS, type IssuedCredential } from '../../sim/credential-servers.js';
 import { startSimulator, type RecordedRequest, type Simulator } from '../../sim/simulator.js';
 import { spawnServer, type StdioSession } from '../helpers/stdio.js';
 
@@ -167,7 +161,12 @@ describe('credentials from the default chain, end to end', () => {
       const second = await server.call();
       expect(second.text).toMatch(MISSING);
 
-      await writeText(join(home, '.aliyun/config.json'), cliConfig('default', [{ name: 'default', mode: 'AK', access_key_id: key.accessKeyId, access_key_secret: key.accessKeySecret, region_id: 'cn-hangzhou' }]));
+      await writeText(
+        join(home, '.aliyun/config.json'),
+        cliConfig('default', [
+          { name: 'default', mode: 'AK', access_key_id: key.accessKeyId, access_key_secret: key.accessKeySecret, region_id: 'cn-hangzhou' },
+        ]),
+      );
       const third = await server.call();
       expectSignedBy(third, key.accessKeyId, 'default/cli_profile');
     });
@@ -176,13 +175,17 @@ describe('credentials from the default chain, end to end', () => {
   it('uses the AccessKey pair from the environment', async () => {
     const key = { accessKeyId: 'LTAI5tCredEnv00001', accessKeySecret: 'CANARY-SECRET-env-pair' };
     sim.addCredential(key);
-    await withServer(await tempDir(), {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
-      DBS_MCP_LOG_LEVEL: 'debug',
-    }, async (server) => {
-      expectSignedBy(await server.call(), key.accessKeyId, 'default/env');
-    });
+    await withServer(
+      await tempDir(),
+      {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
+        DBS_MCP_LOG_LEVEL: 'debug',
+      },
+      async (server) => {
+        expectSignedBy(await server.call(), key.accessKeyId, 'default/env');
+      },
+    );
   });
 
   it('uses an STS token from the environment, and reports a wrong one as InvalidSecurityToken without showing it', async () => {
@@ -210,10 +213,20 @@ describe('credentials from the default chain, end to end', () => {
     sim.addCredential(ak);
     sim.addCredential(sts);
     const home = await tempDir();
-    await writeText(join(home, '.aliyun/config.json'), cliConfig('work', [
-      { name: 'work', mode: 'AK', access_key_id: ak.accessKeyId, access_key_secret: ak.accessKeySecret, region_id: 'cn-hangzhou' },
-      { name: 'temp', mode: 'StsToken', access_key_id: sts.accessKeyId, access_key_secret: sts.accessKeySecret, sts_token: sts.securityToken, region_id: 'cn-hangzhou' },
-    ]));
+    await writeText(
+      join(home, '.aliyun/config.json'),
+      cliConfig('work', [
+        { name: 'work', mode: 'AK', access_key_id: ak.accessKeyId, access_key_secret: ak.accessKeySecret, region_id: 'cn-hangzhou' },
+        {
+          name: 'temp',
+          mode: 'StsToken',
+          access_key_id: sts.accessKeyId,
+          access_key_secret: sts.accessKeySecret,
+          sts_token: sts.securityToken,
+          region_id: 'cn-hangzhou',
+        },
+      ]),
+    );
     await withServer(home, {}, async (server) => {
       expectSignedBy(await server.call(), ak.accessKeyId, 'default/cli_profile');
     });
@@ -228,12 +241,25 @@ describe('credentials from the default chain, end to end', () => {
     const named = { accessKeyId: 'LTAI5tCredFile0002', accessKeySecret: 'CANARY-SECRET-file-named' };
     sim.addCredential(inHome);
     sim.addCredential(named);
-    await writeText(join(home, '.alibabacloud/credentials'), `[default]\ntype = access_key\naccess_key_id = ${inHome.accessKeyId}\naccess_key_secret = ${inHome.accessKeySecret}\n`);
+    await writeText(
+      join(home, '.alibabacloud/credentials'),
+      `[default]\ntype = access_key\naccess_key_id = ${inHome.accessKeyId}\naccess_key_secret = ${inHome.accessKeySecret}\n`,
+    );
     const elsewhere = join(await tempDir(), 'dbs.ini');
-    await writeText(elsewhere, [
-      '[default]', 'type = access_key', 'access_key_id = LTAI5tCredFileUnused', 'access_key_secret = CANARY-SECRET-file-unused',
-      '[ci]', 'type = access_key', `access_key_id = ${named.accessKeyId}`, `access_key_secret = ${named.accessKeySecret}`, '',
-    ].join('\n'));
+    await writeText(
+      elsewhere,
+      [
+        '[default]',
+        'type = access_key',
+        'access_key_id = LTAI5tCredFileUnused',
+        'access_key_secret = CANARY-SECRET-file-unused',
+        '[ci]',
+        'type = access_key',
+        `access_key_id = ${named.accessKeyId}`,
+        `access_key_secret = ${named.accessKeySecret}`,
+        '',
+      ].join('\n'),
+    );
 
     await withServer(home, {}, async (server) => {
       expectSignedBy(await server.call(), inHome.accessKeyId, 'default/profile');
@@ -289,10 +315,22 @@ describe('credentials from the default chain, end to end', () => {
       },
     });
     const home = await tempDir();
-    await writeText(join(home, '.aliyun/config.json'), cliConfig('reader', [{
-      name: 'reader', mode: 'RamRoleArn', access_key_id: source.accessKeyId, access_key_secret: source.accessKeySecret,
-      ram_role_arn: ROLE_ARN, ram_session_name: 'dbs-backup-mcp', expired_seconds: 3600, sts_endpoint: sts.host, region_id: 'cn-hangzhou',
-    }]));
+    await writeText(
+      join(home, '.aliyun/config.json'),
+      cliConfig('reader', [
+        {
+          name: 'reader',
+          mode: 'RamRoleArn',
+          access_key_id: source.accessKeyId,
+          access_key_secret: source.accessKeySecret,
+          ram_role_arn: ROLE_ARN,
+          ram_session_name: 'dbs-backup-mcp',
+          expired_seconds: 3600,
+          sts_endpoint: sts.host,
+          region_id: 'cn-hangzhou',
+        },
+      ]),
+    );
     try {
       // DEBUG=* would make the SDK's HTTP library print the signed STS request line to stderr.
       await withServer(home, { NODE_EXTRA_CA_CERTS: TEST_TLS.certPath, DEBUG: '*', DBS_MCP_LOG_LEVEL: 'debug' }, async (server) => {
@@ -321,23 +359,27 @@ describe('credentials from the default chain, end to end', () => {
     const tokenFile = join(home, 'oidc-token');
     await writeText(tokenFile, oidcToken);
     try {
-      await withServer(home, {
-        ALIBABA_CLOUD_ROLE_ARN: ROLE_ARN,
-        ALIBABA_CLOUD_OIDC_PROVIDER_ARN: OIDC_PROVIDER_ARN,
-        ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
-        ALIBABA_CLOUD_ROLE_SESSION_NAME: 'dbs-backup-mcp',
-        // STS is at a fixed host for this provider: the preload sends it to the local one.
-        LOOPBACK_REDIRECTS: JSON.stringify({ 'sts.aliyuncs.com:443': sts.host }),
-        NODE_EXTRA_CA_CERTS: TEST_TLS.certPath,
-        DEBUG: '*',
-        DBS_MCP_LOG_LEVEL: 'debug',
-      }, async (server) => {
-        expectSignedBy(await server.call(), role.accessKeyId, 'default/oidc_role_arn', role.securityToken);
-        expect(sts.calls).toHaveLength(1);
-        expect(sts.calls[0]!.query).toMatchObject({ Action: 'AssumeRoleWithOIDC', Version: '2015-04-01' });
-        expect(sts.calls[0]!.form).toMatchObject({ RoleArn: ROLE_ARN, OIDCProviderArn: OIDC_PROVIDER_ARN, RoleSessionName: 'dbs-backup-mcp' });
-        expect(sts.calls[0]!.headers.host).toBe('sts.aliyuncs.com');
-      });
+      await withServer(
+        home,
+        {
+          ALIBABA_CLOUD_ROLE_ARN: ROLE_ARN,
+          ALIBABA_CLOUD_OIDC_PROVIDER_ARN: OIDC_PROVIDER_ARN,
+          ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
+          ALIBABA_CLOUD_ROLE_SESSION_NAME: 'dbs-backup-mcp',
+          // STS is at a fixed host for this provider: the preload sends it to the local one.
+          LOOPBACK_REDIRECTS: JSON.stringify({ 'sts.aliyuncs.com:443': sts.host }),
+          NODE_EXTRA_CA_CERTS: TEST_TLS.certPath,
+          DEBUG: '*',
+          DBS_MCP_LOG_LEVEL: 'debug',
+        },
+        async (server) => {
+          expectSignedBy(await server.call(), role.accessKeyId, 'default/oidc_role_arn', role.securityToken);
+          expect(sts.calls).toHaveLength(1);
+          expect(sts.calls[0]!.query).toMatchObject({ Action: 'AssumeRoleWithOIDC', Version: '2015-04-01' });
+          expect(sts.calls[0]!.form).toMatchObject({ RoleArn: ROLE_ARN, OIDCProviderArn: OIDC_PROVIDER_ARN, RoleSessionName: 'dbs-backup-mcp' });
+          expect(sts.calls[0]!.headers.host).toBe('sts.aliyuncs.com');
+        },
+      );
     } finally {
       await sts.close();
     }
@@ -350,19 +392,23 @@ describe('credentials from the default chain, end to end', () => {
       return { ...role, expiresAt: new Date(Date.now() + 6 * 60 * 60_000) };
     });
     try {
-      await withServer(await tempDir(), {
-        ALIBABA_CLOUD_ECS_METADATA_DISABLED: undefined,
-        LOOPBACK_REDIRECTS: JSON.stringify({ '100.100.100.200:80': metadata.host }),
-        DBS_MCP_LOG_LEVEL: 'debug',
-      }, async (server) => {
-        expectSignedBy(await server.call(), role.accessKeyId, 'default/ecs_ram_role', role.securityToken);
-        expect(metadata.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
-          'PUT /latest/api/token',
-          'GET /latest/meta-data/ram/security-credentials/',
-          'PUT /latest/api/token',
-          'GET /latest/meta-data/ram/security-credentials/dbs-reader-role',
-        ]);
-      });
+      await withServer(
+        await tempDir(),
+        {
+          ALIBABA_CLOUD_ECS_METADATA_DISABLED: undefined,
+          LOOPBACK_REDIRECTS: JSON.stringify({ '100.100.100.200:80': metadata.host }),
+          DBS_MCP_LOG_LEVEL: 'debug',
+        },
+        async (server) => {
+          expectSignedBy(await server.call(), role.accessKeyId, 'default/ecs_ram_role', role.securityToken);
+          expect(metadata.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+            'PUT /latest/api/token',
+            'GET /latest/meta-data/ram/security-credentials/',
+            'PUT /latest/api/token',
+            'GET /latest/meta-data/ram/security-credentials/dbs-reader-role',
+          ]);
+        },
+      );
     } finally {
       await metadata.close();
     }
@@ -374,54 +420,72 @@ describe('credentials from the default chain, end to end', () => {
     await writeText(tokenFile, 'CANARY-OIDC-unreachable');
     const key = { accessKeyId: 'LTAI5tCredAfter001', accessKeySecret: 'CANARY-SECRET-after-outage' };
     sim.addCredential(key);
-    await withServer(home, {
-      ALIBABA_CLOUD_ROLE_ARN: ROLE_ARN,
-      ALIBABA_CLOUD_OIDC_PROVIDER_ARN: OIDC_PROVIDER_ARN,
-      ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
-      ALIBABA_CLOUD_ECS_METADATA_DISABLED: undefined,
-      // Nothing listens on port 1: both hosts refuse the connection.
-      LOOPBACK_REDIRECTS: JSON.stringify({ 'sts.aliyuncs.com:443': '127.0.0.1:1', '100.100.100.200:80': '127.0.0.1:1' }),
-      DBS_MCP_LOG_LEVEL: 'debug',
-    }, async (server) => {
-      const answer = await server.call();
-      expect(answer.isError).toBe(true);
-      expect(answer.text).toMatch(MISSING);
-      expect(answer.text).not.toMatch(/ECONNREFUSED|aliyuncs|100\.100|getaddrinfo|undefined|oidc-token/);
-      expect(answer.requests).toEqual([]);
+    await withServer(
+      home,
+      {
+        ALIBABA_CLOUD_ROLE_ARN: ROLE_ARN,
+        ALIBABA_CLOUD_OIDC_PROVIDER_ARN: OIDC_PROVIDER_ARN,
+        ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
+        ALIBABA_CLOUD_ECS_METADATA_DISABLED: undefined,
+        // Nothing listens on port 1: both hosts refuse the connection.
+        LOOPBACK_REDIRECTS: JSON.stringify({ 'sts.aliyuncs.com:443': '127.0.0.1:1', '100.100.100.200:80': '127.0.0.1:1' }),
+        DBS_MCP_LOG_LEVEL: 'debug',
+      },
+      async (server) => {
+        const answer = await server.call();
+        expect(answer.isError).toBe(true);
+        expect(answer.text).toMatch(MISSING);
+        expect(answer.text).not.toMatch(/ECONNREFUSED|aliyuncs|100\.100|getaddrinfo|undefined|oidc-token/);
+        expect(answer.requests).toEqual([]);
 
-      await writeText(join(home, '.alibabacloud/credentials'), `[default]\ntype = access_key\naccess_key_id = ${key.accessKeyId}\naccess_key_secret = ${key.accessKeySecret}\n`);
-      expectSignedBy(await server.call(), key.accessKeyId, 'default/profile');
-    });
+        await writeText(
+          join(home, '.alibabacloud/credentials'),
+          `[default]\ntype = access_key\naccess_key_id = ${key.accessKeyId}\naccess_key_secret = ${key.accessKeySecret}\n`,
+        );
+        expectSignedBy(await server.call(), key.accessKeyId, 'default/profile');
+      },
+    );
   });
 
   it('treats empty-string credential variables as unset', async () => {
     const key = { accessKeyId: 'LTAI5tCredEmpty001', accessKeySecret: 'CANARY-SECRET-empty-token' };
     sim.addCredential(key);
-    await withServer(await tempDir(), {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
-      ALIBABA_CLOUD_SECURITY_TOKEN: '',
-    }, async (server) => {
-      const answer = await server.call();
-      expectSignedBy(answer, key.accessKeyId, 'default/env');
-      expect(Object.keys(answer.requests[0]!.headers)).not.toContain('x-acs-security-token');
-    });
+    await withServer(
+      await tempDir(),
+      {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: key.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: key.accessKeySecret,
+        ALIBABA_CLOUD_SECURITY_TOKEN: '',
+      },
+      async (server) => {
+        const answer = await server.call();
+        expectSignedBy(answer, key.accessKeyId, 'default/env');
+        expect(Object.keys(answer.requests[0]!.headers)).not.toContain('x-acs-security-token');
+      },
+    );
 
     const home = await tempDir();
     const fileKey = { accessKeyId: 'LTAI5tCredEmpty002', accessKeySecret: 'CANARY-SECRET-empty-file' };
     sim.addCredential(fileKey);
-    await writeText(join(home, '.alibabacloud/credentials'), `[default]\ntype = access_key\naccess_key_id = ${fileKey.accessKeyId}\naccess_key_secret = ${fileKey.accessKeySecret}\n`);
-    await withServer(home, {
-      ALIBABA_CLOUD_ACCESS_KEY_ID: '',
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: '',
-      ALIBABA_CLOUD_SECURITY_TOKEN: '',
-      ALIBABA_CLOUD_PROFILE: '',
-      ALIBABA_CLOUD_CREDENTIALS_FILE: '',
-      ALIBABA_CLOUD_ROLE_ARN: '',
-      ALIBABA_CLOUD_CREDENTIALS_URI: '',
-    }, async (server) => {
-      expectSignedBy(await server.call(), fileKey.accessKeyId, 'default/profile');
-    });
+    await writeText(
+      join(home, '.alibabacloud/credentials'),
+      `[default]\ntype = access_key\naccess_key_id = ${fileKey.accessKeyId}\naccess_key_secret = ${fileKey.accessKeySecret}\n`,
+    );
+    await withServer(
+      home,
+      {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: '',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: '',
+        ALIBABA_CLOUD_SECURITY_TOKEN: '',
+        ALIBABA_CLOUD_PROFILE: '',
+        ALIBABA_CLOUD_CREDENTIALS_FILE: '',
+        ALIBABA_CLOUD_ROLE_ARN: '',
+        ALIBABA_CLOUD_CREDENTIALS_URI: '',
+      },
+      async (server) => {
+        expectSignedBy(await server.call(), fileKey.accessKeyId, 'default/profile');
+      },
+    );
   });
 
   it('left no secret, token or signature in any result or stderr of the servers above', () => {

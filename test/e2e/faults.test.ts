@@ -65,17 +65,66 @@ interface Case {
 // Backoff before attempts 2 and 3 is at most 250 + 500 ms.
 const RETRY_BUDGET = 750;
 const cases: Case[] = [
-  { name: 'throttling', fault: { kind: 'throttling' }, code: 'Throttling.User', attempts: 3, text: /after 3 attempts\nNext: .*wait a few seconds/, maxMs: RETRY_BUDGET + 1500 },
+  {
+    name: 'throttling',
+    fault: { kind: 'throttling' },
+    code: 'Throttling.User',
+    attempts: 3,
+    text: /after 3 attempts\nNext: .*wait a few seconds/,
+    maxMs: RETRY_BUDGET + 1500,
+  },
   { name: 'HTTP 500 InternalError', fault: { kind: 'server-error' }, code: 'InternalError', attempts: 3, text: /HTTP 500/, maxMs: RETRY_BUDGET + 1500 },
-  { name: 'HTTP 503 ServiceUnavailable', fault: { kind: 'service-unavailable' }, code: 'ServiceUnavailable', attempts: 3, text: /HTTP 503/, maxMs: RETRY_BUDGET + 1500 },
-  { name: 'HTML gateway page', fault: { kind: 'html', status: 502 }, code: 'BadResponse', attempts: 3, text: /HTTP 502 with a non-JSON body \(text\/html\)/, maxMs: RETRY_BUDGET + 1500 },
+  {
+    name: 'HTTP 503 ServiceUnavailable',
+    fault: { kind: 'service-unavailable' },
+    code: 'ServiceUnavailable',
+    attempts: 3,
+    text: /HTTP 503/,
+    maxMs: RETRY_BUDGET + 1500,
+  },
+  {
+    name: 'HTML gateway page',
+    fault: { kind: 'html', status: 502 },
+    code: 'BadResponse',
+    attempts: 3,
+    text: /HTTP 502 with a non-JSON body \(text\/html\)/,
+    maxMs: RETRY_BUDGET + 1500,
+  },
   { name: 'empty body', fault: { kind: 'empty-body' }, code: 'BadResponse', attempts: 3, text: /empty body/, maxMs: RETRY_BUDGET + 1500 },
   { name: 'connection reset', fault: { kind: 'reset' }, code: 'NetworkError', attempts: 3, text: /ECONNRESET/, maxMs: RETRY_BUDGET + 1500 },
-  { name: 'hang', fault: { kind: 'hang' }, code: 'Timeout', attempts: 3, text: new RegExp(`within ${TIMEOUT_MS} ms \\(DBS_MCP_TIMEOUT_MS\\)`), maxMs: RETRY_BUDGET + 3 * TIMEOUT_MS + 1500 },
+  {
+    name: 'hang',
+    fault: { kind: 'hang' },
+    code: 'Timeout',
+    attempts: 3,
+    text: new RegExp(`within ${TIMEOUT_MS} ms \\(DBS_MCP_TIMEOUT_MS\\)`),
+    maxMs: RETRY_BUDGET + 3 * TIMEOUT_MS + 1500,
+  },
   { name: 'stalled body', fault: { kind: 'stall-body' }, code: 'Timeout', attempts: 3, text: /within 400 ms/, maxMs: RETRY_BUDGET + 3 * TIMEOUT_MS + 1500 },
-  { name: '403 Forbidden.RAM', fault: { kind: 'forbidden' }, code: 'Forbidden.RAM', attempts: 1, text: /HTTP 403, request id [0-9A-F-]+\nNext: Grant the RAM identity the action dbs:DescribeBackupSetDownloadTaskList/, maxMs: 1500 },
-  { name: 'Success:false Param.NotFound', fault: { kind: 'business-error', code: 'Param.NotFound' }, code: 'Param.NotFound', attempts: 1, text: /Next: Check backupPlanId/, maxMs: 1500 },
-  { name: 'Success:false InvalidParameter', fault: { kind: 'business-error', code: 'InvalidParameter.PageNum', message: 'The specified parameter PageNum value is not valid.' }, code: 'InvalidParameter.PageNum', attempts: 1, text: /PageNum value is not valid/, maxMs: 1500 },
+  {
+    name: '403 Forbidden.RAM',
+    fault: { kind: 'forbidden' },
+    code: 'Forbidden.RAM',
+    attempts: 1,
+    text: /HTTP 403, request id [0-9A-F-]+\nNext: Grant the RAM identity the action dbs:DescribeBackupSetDownloadTaskList/,
+    maxMs: 1500,
+  },
+  {
+    name: 'Success:false Param.NotFound',
+    fault: { kind: 'business-error', code: 'Param.NotFound' },
+    code: 'Param.NotFound',
+    attempts: 1,
+    text: /Next: Check backupPlanId/,
+    maxMs: 1500,
+  },
+  {
+    name: 'Success:false InvalidParameter',
+    fault: { kind: 'business-error', code: 'InvalidParameter.PageNum', message: 'The specified parameter PageNum value is not valid.' },
+    code: 'InvalidParameter.PageNum',
+    attempts: 1,
+    text: /PageNum value is not valid/,
+    maxMs: 1500,
+  },
   { name: 'ErrCode body on HTTP 400', fault: { kind: 'dbs-4xx', code: 'Param.NotFound' }, code: 'Param.NotFound', attempts: 1, text: /HTTP 400/, maxMs: 1500 },
   { name: 'JSON array body', fault: { kind: 'json-array' }, code: 'BadResponse', attempts: 1, text: /not an object/, maxMs: 1500 },
 ];
@@ -117,7 +166,9 @@ describe('fault matrix over stdio', () => {
     expect(s.page).toMatchObject({ hasMore: true, nextPageNum: 1, pagesFetched: 1 });
     expect(s.summary.fetched).toBe(30);
     expect(result.text).toContain('Warning: page 1 failed after 3 attempts (InternalError: ');
-    expect(result.text).toContain('More pages: call list_backup_set_download_tasks with {"backupPlanId":"dbs1faultplan1","pageSize":30,"pageNum":1,"allPages":true,"maxPages":50}');
+    expect(result.text).toContain(
+      'More pages: call list_backup_set_download_tasks with {"backupPlanId":"dbs1faultplan1","pageSize":30,"pageNum":1,"allPages":true,"maxPages":50}',
+    );
     expect(result.text.split('\n')[0]).toBe('Partial result: this call read 30 of 40 tasks of this plan (pageNum 0): the counts below cover those 30 only.');
   });
 });
@@ -170,7 +221,15 @@ describe('secrets', () => {
   it('never show in any result, error or log line', () => {
     const everything = [...outputs, session.stderr()].join('\n');
     expect(everything.length).toBeGreaterThan(1000);
-    for (const secret of [CANARY.accessKeySecret, CANARY.securityToken, 'CANARY-SECRET', 'CANARY-TOKEN', 'Signature=', 'ACS3-HMAC-SHA256 Credential', 'OSSAccessKeyId=']) {
+    for (const secret of [
+      CANARY.accessKeySecret,
+      CANARY.securityToken,
+      'CANARY-SECRET',
+      'CANARY-TOKEN',
+      'Signature=',
+      'ACS3-HMAC-SHA256 Credential',
+      'OSSAccessKeyId=',
+    ]) {
       expect(everything).not.toContain(secret);
     }
   });

@@ -17,9 +17,44 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const KEYS = ['backupPlanId', 'backupSetDownloadTaskId', 'pageSize', 'pageNum', 'allPages', 'maxPages', 'states', 'createdAfter', 'createdBefore', 'sortBy', 'limit', 'includeUrls', 'regionId', 'clientToken'];
+const KEYS = [
+  'backupPlanId',
+  'backupSetDownloadTaskId',
+  'pageSize',
+  'pageNum',
+  'allPages',
+  'maxPages',
+  'states',
+  'createdAfter',
+  'createdBefore',
+  'sortBy',
+  'limit',
+  'includeUrls',
+  'regionId',
+  'clientToken',
+];
 const value = fc.oneof(
-  fc.constantFrom('dbs1demoplan01', 'dbs1emptyplan0', '', 'dbs1nosuchplan', 30, 50, 100, 0, -1, 1e9, true, false, null, ['failed'], ['nope'], 'cn-hangzhou', '7d', '2026-11-20', 'finished'),
+  fc.constantFrom(
+    'dbs1demoplan01',
+    'dbs1emptyplan0',
+    '',
+    'dbs1nosuchplan',
+    30,
+    50,
+    100,
+    0,
+    -1,
+    1e9,
+    true,
+    false,
+    null,
+    ['failed'],
+    ['nope'],
+    'cn-hangzhou',
+    '7d',
+    '2026-11-20',
+    'finished',
+  ),
   fc.string({ maxLength: 80 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.integer(),

@@ -58,7 +58,12 @@ describe('crafted answers from upstream', () => {
     { plan: 'many-items', text: /^BadResponse: the endpoint answered a page of 350000 items for a page size of 30/, attempts: 1, maxMs: 10_000 },
     { plan: 'huge-message', text: /^Crafted: m{2048}\.\.\. \(cut\)\n/, attempts: 1, maxMs: 5_000 },
     { plan: 'long-gateway-id', text: /^BadResponse: the endpoint answered a BackupGatewayId that is not a 64-bit number/, attempts: 1, maxMs: 3_000 },
-    { plan: 'redirect', text: /^BadResponse: the endpoint 127\.0\.0\.1:\d+ answered HTTP 302, a redirect to attacker\.example\.net; it is not followed/, attempts: 1, maxMs: 3_000 },
+    {
+      plan: 'redirect',
+      text: /^BadResponse: the endpoint 127\.0\.0\.1:\d+ answered HTTP 302, a redirect to attacker\.example\.net; it is not followed/,
+      attempts: 1,
+      maxMs: 3_000,
+    },
   ])('$plan: answered clearly, quickly, after $attempts attempt(s); the next call works', async ({ plan, text, attempts, maxMs }) => {
     const { result, ms } = await timedCall({ backupPlanId: plan });
     expect(result.isError).toBe(true);
@@ -72,7 +77,12 @@ describe('crafted answers from upstream', () => {
   });
 
   it('keeps stderr lines short whatever upstream sends', () => {
-    const longest = Math.max(...session.stderr().split('\n').map((line) => line.length));
+    const longest = Math.max(
+      ...session
+        .stderr()
+        .split('\n')
+        .map((line) => line.length),
+    );
     expect(longest).toBeLessThan(9_000);
   });
 });

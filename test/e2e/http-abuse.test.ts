@@ -180,7 +180,10 @@ describe('slow and idle connections', () => {
 
 describe('connection caps', () => {
   it('closes connections past the per-address and overall caps at once, logs that rate-limited, and recovers', async () => {
-    const linesBefore = server.stderr().split('\n').filter((line) => line.includes('refused a connection')).length;
+    const linesBefore = server
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('refused a connection')).length;
     const first = await Promise.all(Array.from({ length: 30 }, () => open()));
     // A second loopback address (Linux routes all of 127/8 to lo) for the overall cap.
     const second = await Promise.all(Array.from({ length: 30 }, () => open({ localAddress: '127.0.0.2' })));
@@ -188,7 +191,10 @@ describe('connection caps', () => {
     const alive = (group: typeof first) => group.filter((c) => !c.socket.destroyed).length;
     expect(alive(first)).toBe(20);
     expect(alive(second)).toBe(20);
-    const refusalLines = server.stderr().split('\n').filter((line) => line.includes('refused a connection'));
+    const refusalLines = server
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('refused a connection'));
     expect(refusalLines.length - linesBefore).toBe(1);
     expect(refusalLines.at(-1)).toMatch(/refused a connection from 127\.0\.0\.1: 20 open from this address \(DBS_MCP_HTTP_MAX_CONNECTIONS_PER_ADDRESS\)/);
     for (const c of [...first, ...second]) c.socket.destroy();
@@ -227,7 +233,12 @@ describe('/healthz', () => {
     let busy = true;
     const client = { ...fakeClient([]), busy: () => busy };
     const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 1 };
-    const running = await startHttpServer({ host: '127.0.0.1', port: 0, http: readHttpConfig({}), context: { config, client, log: createLogger({ write: () => undefined }) } });
+    const running = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      http: readHttpConfig({}),
+      context: { config, client, log: createLogger({ write: () => undefined }) },
+    });
     try {
       const health = running.url.replace(/\/mcp$/, '/healthz');
       expect(await rawRequest(health, { method: 'GET' })).toMatchObject({ status: 503, body: '{"status":"busy"}' });

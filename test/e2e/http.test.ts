@@ -82,7 +82,12 @@ describe('the built server over Streamable HTTP, with a token', () => {
       );
       for (const [pageNum, result] of results) {
         const ids = (result.structuredContent as unknown as Structured).tasks.map((t) => t.taskId).sort();
-        expect(ids).toEqual(tasks.slice(pageNum * 30, pageNum * 30 + 30).map((t) => t.BackupSetDownloadTaskId).sort());
+        expect(ids).toEqual(
+          tasks
+            .slice(pageNum * 30, pageNum * 30 + 30)
+            .map((t) => t.BackupSetDownloadTaskId)
+            .sort(),
+        );
       }
     } finally {
       await Promise.all(others.map((c) => c.close()));
@@ -90,7 +95,12 @@ describe('the built server over Streamable HTTP, with a token', () => {
   });
 
   it('is stateless: a tools/call without any initialize on that connection is answered', async () => {
-    const call = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'list_backup_set_download_tasks', arguments: { backupPlanId: PLAN, limit: 1 } } });
+    const call = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'list_backup_set_download_tasks', arguments: { backupPlanId: PLAN, limit: 1 } },
+    });
     const response = await rawRequest(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: call });
     expect(response.status).toBe(200);
     expect(response.headers['mcp-session-id']).toBeUndefined();
@@ -100,12 +110,20 @@ describe('the built server over Streamable HTTP, with a token', () => {
   });
 
   it('answers 401 without a token, with a wrong one and with another scheme', async () => {
-    const variants: Record<string, string>[] = [{}, { Authorization: `Bearer ${WRONG_TOKEN}` }, { Authorization: `Bearer ${TOKEN.slice(0, 8)}` }, { Authorization: `Basic ${TOKEN}` }];
+    const variants: Record<string, string>[] = [
+      {},
+      { Authorization: `Bearer ${WRONG_TOKEN}` },
+      { Authorization: `Bearer ${TOKEN.slice(0, 8)}` },
+      { Authorization: `Basic ${TOKEN}` },
+    ];
     for (const headers of variants) {
       const response = await rawRequest(server.url, { headers: { ...MCP_HEADERS, ...headers }, body: INITIALIZE });
       expect(response.status).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="dbs-backup-mcp"');
-      expect(JSON.parse(response.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringMatching(/^Unauthorized: (missing|wrong) bearer token$/) } });
+      expect(JSON.parse(response.body)).toMatchObject({
+        jsonrpc: '2.0',
+        error: { code: -32000, message: expect.stringMatching(/^Unauthorized: (missing|wrong) bearer token$/) },
+      });
     }
     await expect(connectClient(server.url, WRONG_TOKEN)).rejects.toThrow('Unauthorized: wrong bearer token');
   });
@@ -165,7 +183,8 @@ describe('allowed hosts and origins from the environment', () => {
   it('accepts only the configured Host and Origin values', async () => {
     const server = await spawnHttpServer(simulatorEnv(sim, { DBS_MCP_ALLOWED_HOSTS: 'mcp.example.com', DBS_MCP_ALLOWED_ORIGINS: 'https://chat.example.com' }));
     try {
-      const status = async (headers: Record<string, string>): Promise<number> => (await rawRequest(server.url, { headers: { ...MCP_HEADERS, ...headers }, body: INITIALIZE })).status;
+      const status = async (headers: Record<string, string>): Promise<number> =>
+        (await rawRequest(server.url, { headers: { ...MCP_HEADERS, ...headers }, body: INITIALIZE })).status;
       expect(await status({ Host: `mcp.example.com:${server.port}` })).toBe(200);
       expect(await status({ Host: 'mcp.example.com', Origin: 'https://chat.example.com' })).toBe(200);
       expect(await status({ Host: 'mcp.example.com', Origin: 'http://localhost:6274' })).toBe(403);
@@ -190,7 +209,10 @@ describe('start-up refusals and the command line', () => {
     try {
       expect(server.url).toBe(`http://0.0.0.0:${server.port}/mcp`);
       // Only loopback names pass the Host check until DBS_MCP_ALLOWED_HOSTS names the public one.
-      const local = await rawRequest(`http://127.0.0.1:${server.port}/mcp`, { headers: { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}` }, body: INITIALIZE });
+      const local = await rawRequest(`http://127.0.0.1:${server.port}/mcp`, {
+        headers: { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}` },
+        body: INITIALIZE,
+      });
       expect(local.status).toBe(200);
     } finally {
       await server.stop();

@@ -244,7 +244,11 @@ describe('npm run release', () => {
     expect(sums.map((line) => line.split('  ')[1])).toEqual([`${pkg.name}-${pkg.version}.tgz`, `${pkg.name}-${pkg.version}.mcpb`]);
     for (const line of sums) {
       const [sum, file] = line.split('  ');
-      expect(createHash('sha256').update(await readFile(join(out, file!))).digest('hex')).toBe(sum);
+      expect(
+        createHash('sha256')
+          .update(await readFile(join(out, file!)))
+          .digest('hex'),
+      ).toBe(sum);
     }
   });
 });
@@ -263,7 +267,9 @@ describe('the MCP bundle', () => {
   });
 
   it('holds the manifest, the bundled server and nothing of the source tree', async () => {
-    const files = (await readdir(unpacked, { recursive: true, withFileTypes: true })).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name).slice(unpacked.length + 1));
+    const files = (await readdir(unpacked, { recursive: true, withFileTypes: true }))
+      .filter((f) => f.isFile())
+      .map((f) => join(f.parentPath, f.name).slice(unpacked.length + 1));
     expect(files).toContain('manifest.json');
     expect(files).toContain(manifest.server.entry_point);
     expect(files.filter((f) => !/^(manifest\.json|package\.json|LICENSE|README\.md|server\/index\.js|server\/chunks\/[\w-]+\.js)$/.test(f))).toEqual([]);
@@ -315,7 +321,10 @@ describe('the npm package', () => {
     packedFiles = info!.files.map((f) => f.path);
     app = join(work, 'app');
     // --offline with an empty cache: the package must install with nothing from the registry.
-    await run('npm', ['install', '--prefix', app, '--offline', '--cache', join(work, 'npm-cache'), '--no-audit', '--no-fund', join(work, info!.filename)], { cwd: work, env });
+    await run('npm', ['install', '--prefix', app, '--offline', '--cache', join(work, 'npm-cache'), '--no-audit', '--no-fund', join(work, info!.filename)], {
+      cwd: work,
+      env,
+    });
     packedManifest = JSON.parse(await readFile(join(app, 'node_modules', pkg.name, 'package.json'), 'utf8')) as PackageJson;
   });
 
@@ -325,7 +334,9 @@ describe('the npm package', () => {
     expect(packedFiles).toContain('LICENSE');
     expect(packedFiles.some((f) => f.startsWith('dist/chunks/'))).toBe(true);
     expect(packedFiles).toEqual(expect.arrayContaining(['CHANGELOG.md', 'README.zh-CN.md']));
-    expect(packedFiles.filter((f) => !/^(package\.json|LICENSE|README(\.zh-CN)?\.md|CHANGELOG\.md|dist\/index\.js|dist\/chunks\/[\w-]+\.js)$/.test(f))).toEqual([]);
+    expect(packedFiles.filter((f) => !/^(package\.json|LICENSE|README(\.zh-CN)?\.md|CHANGELOG\.md|dist\/index\.js|dist\/chunks\/[\w-]+\.js)$/.test(f))).toEqual(
+      [],
+    );
     expect(packedManifest.dependencies ?? {}).toEqual({});
     expect(packedManifest.bin).toEqual({ [pkg.name]: 'dist/index.js' });
   });

@@ -22,8 +22,23 @@ const outputs: string[] = [];
 
 interface Structured {
   request: { regionId: string; endpoint: string; requestIds: string[] };
-  page: { pageNum: number; pageSize: number; pagesFetched: number; totalPages: number | null; totalElements: number | null; hasMore: boolean; nextPageNum: number | null };
-  summary: { fetched: number; listed: number; byStatus: Record<string, number>; byDbType: Record<string, number>; attention: { backupPlanId: string; errorMessage: string | null }[]; attentionTotal: number };
+  page: {
+    pageNum: number;
+    pageSize: number;
+    pagesFetched: number;
+    totalPages: number | null;
+    totalElements: number | null;
+    hasMore: boolean;
+    nextPageNum: number | null;
+  };
+  summary: {
+    fetched: number;
+    listed: number;
+    byStatus: Record<string, number>;
+    byDbType: Record<string, number>;
+    attention: { backupPlanId: string; errorMessage: string | null }[];
+    attentionTotal: number;
+  };
   plans: { backupPlanId: string; status: string; details?: Record<string, string | null> }[];
   nextArguments: Record<string, unknown> | null;
 }
@@ -118,7 +133,9 @@ describe('list_backup_plans over stdio', () => {
     expect(planRequests(before).at(-1)?.query.BackupPlanStatus).toBe('init');
     expect(init.s.plans.length).toBe(HANGZHOU.filter((p) => p.BackupPlanStatus === 'init').length);
     expect(init.s.plans.every((p) => p.status === 'init')).toBe(true);
-    expect(init.result.text).toContain('dbs1emptyplan0 reporting replica [init: not started: precheck failed]: precheck failed: the account backup_ro lacks the REPLICATION privilege');
+    expect(init.result.text).toContain(
+      'dbs1emptyplan0 reporting replica [init: not started: precheck failed]: precheck failed: the account backup_ro lacks the REPLICATION privilege',
+    );
     const named = await plans({ backupPlanName: 'shop production' });
     expect(named.s.plans.map((p) => p.backupPlanId)).toEqual(['dbs1demoplan01']);
   });
@@ -130,7 +147,12 @@ describe('list_backup_plans over stdio', () => {
     expect(hidden.s.plans[0]).not.toHaveProperty('details');
     const shown = await plans({ backupPlanIds: ['dbs1demoplan01'], includeEndpointDetails: true });
     expect(shown.s.plans[0]!.details).toEqual({
-      sourceUser: 'dbs_backup', sourceIpPort: '10.20.30.40:3306', ossBucket: 'dbs-backup-shop-prod', ossRegion: 'cn-hangzhou', crossAccountId: null, crossRoleName: null,
+      sourceUser: 'dbs_backup',
+      sourceIpPort: '10.20.30.40:3306',
+      ossBucket: 'dbs-backup-shop-prod',
+      ossRegion: 'cn-hangzhou',
+      crossAccountId: null,
+      crossRoleName: null,
     });
     expect(shown.result.text).toContain('- dbs1demoplan01: user dbs_backup, at 10.20.30.40:3306, OSS bucket dbs-backup-shop-prod (cn-hangzhou)');
   });
@@ -138,7 +160,16 @@ describe('list_backup_plans over stdio', () => {
   it('keeps the text block at most 25% of the raw API JSON for the same 100 plans, every id in it', async () => {
     const { result } = await plans({ regionId: BIG_REGION, allPages: false, limit: 100 });
     const page = BIG.slice(0, 100);
-    const raw = JSON.stringify({ RequestId: '00000000-0000-0000-0000-000000000000', PageSize: 100, PageNum: 0, HttpStatusCode: 200, TotalElements: 250, TotalPages: 3, Items: { BackupPlanDetail: page }, Success: true });
+    const raw = JSON.stringify({
+      RequestId: '00000000-0000-0000-0000-000000000000',
+      PageSize: 100,
+      PageNum: 0,
+      HttpStatusCode: 200,
+      TotalElements: 250,
+      TotalPages: 3,
+      Items: { BackupPlanDetail: page },
+      Success: true,
+    });
     expect(Buffer.byteLength(result.text) / Buffer.byteLength(raw)).toBeLessThanOrEqual(0.25);
     for (const p of page) expect(result.text).toContain(String(p.BackupPlanId));
   });
@@ -179,8 +210,20 @@ const cases: Case[] = [
   { name: 'connection reset', fault: { kind: 'reset' }, code: 'NetworkError', attempts: 3, text: /ECONNRESET/ },
   { name: 'hang', fault: { kind: 'hang' }, code: 'Timeout', attempts: 3, text: /within 400 ms/ },
   { name: 'stalled body', fault: { kind: 'stall-body' }, code: 'Timeout', attempts: 3, text: /within 400 ms/ },
-  { name: '403 Forbidden.RAM', fault: { kind: 'forbidden' }, code: 'Forbidden.RAM', attempts: 1, text: /Next: Grant the RAM identity the action dbs:DescribeBackupPlanList/ },
-  { name: 'Success:false', fault: { kind: 'business-error', code: 'InvalidParameter.Region', message: 'The specified parameter Region value is not valid.' }, code: 'InvalidParameter.Region', attempts: 1, text: /Region value is not valid/ },
+  {
+    name: '403 Forbidden.RAM',
+    fault: { kind: 'forbidden' },
+    code: 'Forbidden.RAM',
+    attempts: 1,
+    text: /Next: Grant the RAM identity the action dbs:DescribeBackupPlanList/,
+  },
+  {
+    name: 'Success:false',
+    fault: { kind: 'business-error', code: 'InvalidParameter.Region', message: 'The specified parameter Region value is not valid.' },
+    code: 'InvalidParameter.Region',
+    attempts: 1,
+    text: /Region value is not valid/,
+  },
   { name: 'ErrCode body on HTTP 400', fault: { kind: 'dbs-4xx', code: 'InvalidParameter' }, code: 'InvalidParameter', attempts: 1, text: /HTTP 400/ },
   { name: 'JSON array body', fault: { kind: 'json-array' }, code: 'BadResponse', attempts: 1, text: /not an object/ },
 ];
@@ -216,7 +259,26 @@ describe('list_backup_plans fault matrix', () => {
 describe('fuzzed arguments', () => {
   it('always get a clear answer, a result or an input error, and never crash the server', async () => {
     const value = fc.oneof(
-      fc.constantFrom('dbs1demoplan01', '', 'init', 'stop', 'cn-hangzhou', 'eu-central-1', 0, -1, 1, 100, 101, 1e9, true, false, null, ['dbs1demoplan01'], [], ['a,b']),
+      fc.constantFrom(
+        'dbs1demoplan01',
+        '',
+        'init',
+        'stop',
+        'cn-hangzhou',
+        'eu-central-1',
+        0,
+        -1,
+        1,
+        100,
+        101,
+        1e9,
+        true,
+        false,
+        null,
+        ['dbs1demoplan01'],
+        [],
+        ['a,b'],
+      ),
       fc.string({ maxLength: 40 }),
       fc.integer(),
       fc.double(),
@@ -240,7 +302,7 @@ describe('fuzzed arguments', () => {
 });
 
 describe('secrets', () => {
-  it('never show in any result or log line, nor does a precheck error\'s signed link', () => {
+  it("never show in any result or log line, nor does a precheck error's signed link", () => {
     const everything = [...outputs, session.stderr()].join('\n');
     expect(everything.length).toBeGreaterThan(1000);
     for (const secret of [CANARY.accessKeySecret, CANARY.securityToken, 'Signature=', 'OSSAccessKeyId=', 'canaryplansig', 'ACS3-HMAC-SHA256 Credential']) {

@@ -79,7 +79,12 @@ function rawServer(env: Record<string, string> = {}): { child: ChildProcessWitho
   return { child, lines: () => out.split('\n').filter(Boolean), stderr: () => err };
 }
 
-const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
 
 async function initialised(server: ReturnType<typeof rawServer>): Promise<void> {
   server.child.stdin.write(`${INIT}\n`);
@@ -120,7 +125,9 @@ describe('process', () => {
     const server = rawServer();
     await initialised(server);
     sim.addFault({ kind: 'hang', times: 1 });
-    server.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_backup_set_download_tasks', arguments: { backupPlanId: PLAN } } })}\n`);
+    server.child.stdin.write(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_backup_set_download_tasks', arguments: { backupPlanId: PLAN } } })}\n`,
+    );
     await until(() => sim.requests.some((r) => r.status === 0), 5000).catch(() => undefined);
     const { code, ms } = await exitAfter(server, () => end(server));
     sim.clearFaults();
@@ -129,7 +136,9 @@ describe('process', () => {
   });
 
   it('starts and lists its tools with no credentials at all', async () => {
-    const child = spawn(process.execPath, [SERVER_PATH], { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' } });
+    const child = spawn(process.execPath, [SERVER_PATH], {
+      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' },
+    });
     const server = { child, lines: () => out.split('\n').filter(Boolean), stderr: () => '' };
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -137,7 +146,9 @@ describe('process', () => {
       await initialised(server);
       child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
       await until(() => server.lines().some((l) => l.includes('"id":2')), 5000);
-      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_backup_set_download_tasks', arguments: { backupPlanId: PLAN } } })}\n`);
+      child.stdin.write(
+        `${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_backup_set_download_tasks', arguments: { backupPlanId: PLAN } } })}\n`,
+      );
       const ms = await until(() => server.lines().some((l) => l.includes('"id":3')), 2000);
       const answer = JSON.parse(server.lines().find((l) => l.includes('"id":3'))!) as { result: { isError: boolean; content: { text: string }[] } };
       expect(answer.result.isError).toBe(true);

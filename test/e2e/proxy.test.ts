@@ -141,7 +141,9 @@ describe('the built server behind a corporate proxy', () => {
   it('names the https:// proxy whose certificate it refuses', async () => {
     const answer = await call({ HTTPS_PROXY: tlsProxy.url });
     expect(answer.isError).toBe(true);
-    expect(answer.text).toMatch(new RegExp(`^CertificateError: the TLS certificate of the proxy ${tlsProxy.url} was refused: issued by a CA this machine does not trust`));
+    expect(answer.text).toMatch(
+      new RegExp(`^CertificateError: the TLS certificate of the proxy ${tlsProxy.url} was refused: issued by a CA this machine does not trust`),
+    );
   });
 
   it('says which proxy refused the password, and what to check, on a 407', async () => {
@@ -151,7 +153,9 @@ describe('the built server behind a corporate proxy', () => {
     const answer = await call({ HTTPS_PROXY: url.href, NODE_EXTRA_CA_CERTS: TEST_CA });
     expect(answer.isError).toBe(true);
     expect(answer.text).toMatch(
-      new RegExp(`^ProxyError: the proxy ${authProxy.url} did not accept the user name and password in HTTPS_PROXY \\(HTTP 407 Proxy Authentication Required\\)\\n`),
+      new RegExp(
+        `^ProxyError: the proxy ${authProxy.url} did not accept the user name and password in HTTPS_PROXY \\(HTTP 407 Proxy Authentication Required\\)\\n`,
+      ),
     );
     expect(answer.text).toMatch(/Next: Check the proxy settings \(HTTPS_PROXY/);
   });

@@ -93,10 +93,12 @@ function table(text: string): string[][] {
 
 /** "Name: value" lines of the one-task view. */
 function fields(text: string): Record<string, string> {
-  return Object.fromEntries(text.split('\n').flatMap((l) => {
-    const m = /^([A-Z][\w ]*): (.*)$/.exec(l);
-    return m ? [[m[1]!, m[2]!]] : [];
-  }));
+  return Object.fromEntries(
+    text.split('\n').flatMap((l) => {
+      const m = /^([A-Z][\w ]*): (.*)$/.exec(l);
+      return m ? [[m[1]!, m[2]!]] : [];
+    }),
+  );
 }
 
 /** Failures by reason, most frequent first: [count, reason, ids]. */
@@ -120,7 +122,14 @@ function expectedReasons(tasks: RawTask[]): [number, string, string[]][] {
     groups.set(reason, [...(groups.get(reason) ?? []), t]);
   }
   return [...groups]
-    .map(([reason, ts]): [number, string, string[]] => [ts.length, reason, ts.sort((a, b) => created(b) - created(a)).slice(0, 20).map(id)])
+    .map(([reason, ts]): [number, string, string[]] => [
+      ts.length,
+      reason,
+      ts
+        .sort((a, b) => created(b) - created(a))
+        .slice(0, 20)
+        .map(id),
+    ])
     .sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1));
 }
 
@@ -162,11 +171,22 @@ describe('questions a model answers from the text alone', () => {
   it('What is still running or waiting to run?', async () => {
     const text = await ask({ backupPlanId: PLAN, allPages: true, states: ['running', 'pending'], limit: 1000 });
     const waiting = new Set(['running', 'checking', 'check_pass', 'schedule']);
-    expect(table(text).map((row) => row[0]).sort()).toEqual(plan.filter((t) => waiting.has(status(t))).map(id).sort());
+    expect(
+      table(text)
+        .map((row) => row[0])
+        .sort(),
+    ).toEqual(
+      plan
+        .filter((t) => waiting.has(status(t)))
+        .map(id)
+        .sort(),
+    );
   });
 
   it('Where did download X go, on which gateway, and which backup set was it?', async () => {
-    const task = plan.find((t) => t.BackupSetDownloadTargetType === 'agent' && typeof t.BackupGatewayId === 'string' && t.BackupSetJobType === 'cbs_backup_sub_cont')!;
+    const task = plan.find(
+      (t) => t.BackupSetDownloadTargetType === 'agent' && typeof t.BackupGatewayId === 'string' && t.BackupSetJobType === 'cbs_backup_sub_cont',
+    )!;
     const f = fields(await ask({ backupSetDownloadTaskId: id(task) }));
     expect(f['Download directory']).toBe(task.BackupSetDownloadDir);
     expect(f['Backup gateway']).toBe(task.BackupGatewayId);
@@ -177,10 +197,14 @@ describe('questions a model answers from the text alone', () => {
 
   it('Which database types does the plan back up, and how many tasks of each?', async () => {
     const text = await ask({ backupPlanId: PLAN, allPages: true });
-    const listed = Object.fromEntries(line(text, /^Database types: (.*)\.$/)[1]!.split(', ').map((part) => {
-      const m = /^(.*) ([\d,]+)$/.exec(part)!;
-      return [m[1]!, number(m[2]!)];
-    }));
+    const listed = Object.fromEntries(
+      line(text, /^Database types: (.*)\.$/)[1]!
+        .split(', ')
+        .map((part) => {
+          const m = /^(.*) ([\d,]+)$/.exec(part)!;
+          return [m[1]!, number(m[2]!)];
+        }),
+    );
     const expected: Record<string, number> = {};
     for (const t of plan) expected[String(t.BackupSetDbType)] = (expected[String(t.BackupSetDbType)] ?? 0) + 1;
     expect(listed).toEqual(expected);
@@ -190,7 +214,11 @@ describe('questions a model answers from the text alone', () => {
     const text = await ask({ backupPlanId: PLAN, allPages: true, createdAfter: '2026-11-20', createdBefore: '2026-11-21' });
     const day = plan.filter((t) => created(t) >= Date.UTC(2026, 10, 20) && created(t) < Date.UTC(2026, 10, 21));
     expect(day.length).toBeGreaterThan(3);
-    expect(table(text).map((row) => row[0]).sort()).toEqual(day.map(id).sort());
+    expect(
+      table(text)
+        .map((row) => row[0])
+        .sort(),
+    ).toEqual(day.map(id).sort());
     expect(number(line(text, /matched ([\d,]+) \(created from 2026-11-20 00:00 to before 2026-11-21 00:00\)/)[1]!)).toBe(day.length);
   });
 
@@ -227,7 +255,9 @@ describe('questions a model answers from the text alone', () => {
 
   it('Are the newest tasks on the first page? (No: the text says the order holds within the page only.)', async () => {
     const text = await ask({ backupPlanId: PLAN });
-    expect(text.split('\n')[0]).toBe(`Partial result: this call read 30 of ${plan.length} tasks of this plan (pageNum 0): the counts below cover those 30 only.`);
+    expect(text.split('\n')[0]).toBe(
+      `Partial result: this call read 30 of ${plan.length} tasks of this plan (pageNum 0): the counts below cover those 30 only.`,
+    );
     expect(text).toContain('newest first holds within this page only');
     expect(text).toContain('allPages');
   });
@@ -235,7 +265,10 @@ describe('questions a model answers from the text alone', () => {
   it('How many downloads of a large plan failed? (A capped read says so first, and names the call that reads it all.)', async () => {
     const capped = await ask({ backupPlanId: BIG, allPages: true, maxPages: 5 });
     expect(capped.split('\n')[0]).toBe('Partial result: this call read 500 of 1,437 tasks of this plan (pageNum 0-4): the counts below cover those 500 only.');
-    const args = JSON.parse(line(capped, /^For counts over the whole plan, call list_backup_set_download_tasks with (\{.*\})\.$/)[1]!) as Record<string, unknown>;
+    const args = JSON.parse(line(capped, /^For counts over the whole plan, call list_backup_set_download_tasks with (\{.*\})\.$/)[1]!) as Record<
+      string,
+      unknown
+    >;
     const text = await ask(args);
     expect(text).not.toMatch(/^Partial result/m);
     expect(byState(text).failed?.count).toBe(big.filter(isFailed).length);

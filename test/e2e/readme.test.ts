@@ -21,7 +21,12 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { na
 /** The shell lines of a markdown file's sh blocks, continuation lines joined. */
 function shellCommands(markdown: string): string[] {
   const blocks = [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-  return blocks.flatMap((block) => block.replace(/\\\n\s*/g, '').split('\n').filter((line) => line.trim() !== ''));
+  return blocks.flatMap((block) =>
+    block
+      .replace(/\\\n\s*/g, '')
+      .split('\n')
+      .filter((line) => line.trim() !== ''),
+  );
 }
 
 /** Splits a command as a POSIX shell does for the quoting used here (single quotes), dropping a trailing comment. */
@@ -131,7 +136,8 @@ describe('README.zh-CN.md', () => {
 
   it('covers the same sections: quick start, install, settings, tools, troubleshooting', () => {
     for (const heading of ['快速开始', '安装', '配置', '工具', '故障排查']) expect(zh).toMatch(new RegExp(`^## ${heading}`, 'm'));
-    for (const name of ['list_backup_plans', 'list_backup_set_download_tasks', 'wait_for_backup_set_download_task', 'DBS_MCP_LOG_FORMAT']) expect(zh).toContain(name);
+    for (const name of ['list_backup_plans', 'list_backup_set_download_tasks', 'wait_for_backup_set_download_task', 'DBS_MCP_LOG_FORMAT'])
+      expect(zh).toContain(name);
     expect(zh).toContain('(README.md)');
   });
 });

@@ -7,8 +7,16 @@ import { simulatorEnv } from '../helpers/stdio.js';
 describe('invalid settings stop the start', () => {
   it.each([
     [{ DBS_MCP_LOG_LEVEL: 'verbose' }, [], /configuration: DBS_MCP_LOG_LEVEL must be one of debug, info, warning, error, got "verbose"/],
-    [{ ALIBABA_CLOUD_DBS_ENDPOINT: 'http://dbs.example.com' }, [], /configuration: ALIBABA_CLOUD_DBS_ENDPOINT: refusing plain http:\/\/ to dbs\.example\.com.*DBS_MCP_ALLOW_INSECURE_HTTP=1/],
-    [{ DBS_MCP_HTTP_TOKEN: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }, ['--http', '--port', '0'], /configuration: DBS_MCP_HTTP_TOKEN must be at least 16 visible ASCII characters/],
+    [
+      { ALIBABA_CLOUD_DBS_ENDPOINT: 'http://dbs.example.com' },
+      [],
+      /configuration: ALIBABA_CLOUD_DBS_ENDPOINT: refusing plain http:\/\/ to dbs\.example\.com.*DBS_MCP_ALLOW_INSECURE_HTTP=1/,
+    ],
+    [
+      { DBS_MCP_HTTP_TOKEN: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+      ['--http', '--port', '0'],
+      /configuration: DBS_MCP_HTTP_TOKEN must be at least 16 visible ASCII characters/,
+    ],
     [{ DBS_MCP_HTTP_HEADERS_TIMEOUT_MS: '10' }, ['--http', '--port', '0'], /configuration: DBS_MCP_HTTP_HEADERS_TIMEOUT_MS must be a whole number from 100/],
   ])('%o %o', async (extra, args, message) => {
     const sim = await startSimulator();

@@ -34,7 +34,7 @@ function isErrorResult(message: Record<string, unknown>): boolean {
   return message.error !== undefined || (message.result as { isError?: boolean } | undefined)?.isError === true;
 }
 
-describe('a host that closes the server\'s stderr', () => {
+describe("a host that closes the server's stderr", () => {
   it('drops log lines instead of spinning, and keeps answering', async () => {
     const server = await start();
     server.child.stderr.destroy();
@@ -50,7 +50,7 @@ describe('a host that closes the server\'s stderr', () => {
   });
 });
 
-describe('a host that closes the server\'s stdout', () => {
+describe("a host that closes the server's stdout", () => {
   it('ends the process cleanly at the next answer', async () => {
     const server = await start();
     server.child.stdout.destroy();
@@ -66,12 +66,15 @@ describe('oversized stdio messages', () => {
     server = await start();
   });
 
-  it('answers a request over the SDK\'s 10 MiB limit with a JSON-RPC error and serves the next one', async () => {
+  it("answers a request over the SDK's 10 MiB limit with a JSON-RPC error and serves the next one", async () => {
     const huge = toolCall(7, { backupPlanId: PLAN, clientToken: 'x'.repeat(11 * 1024 * 1024) });
     server.send(huge);
     server.send({ jsonrpc: '2.0', id: 8, method: 'tools/list' });
     const answer = await server.response(7);
-    expect(answer.error).toEqual({ code: -32600, message: expect.stringMatching(/^Request too large: \d+ bytes, at most 1048576 bytes per message$/) as unknown });
+    expect(answer.error).toEqual({
+      code: -32600,
+      message: expect.stringMatching(/^Request too large: \d+ bytes, at most 1048576 bytes per message$/) as unknown,
+    });
     expect((await server.response(8)).result).toBeDefined();
     expect(server.stderr()).toMatch(/dropped a stdio message of \d+ bytes \(at most 1048576\)/);
   });

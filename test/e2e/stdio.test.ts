@@ -5,7 +5,15 @@ import { simulatorEnv, spawnServer, type StdioSession } from '../helpers/stdio.j
 
 interface Structured {
   request: { regionId: string; endpoint: string; requestIds: string[] };
-  page: { pageNum: number; pageSize: number; pagesFetched: number; totalPages: number | null; totalElements: number | null; hasMore: boolean; nextPageNum: number | null };
+  page: {
+    pageNum: number;
+    pageSize: number;
+    pagesFetched: number;
+    totalPages: number | null;
+    totalElements: number | null;
+    hasMore: boolean;
+    nextPageNum: number | null;
+  };
   summary: { fetched: number; matched: number; listed: number; byState: Record<string, number> };
   tasks: { taskId: string; gatewayId: string | null; createdAt: string | null; internetUrl?: string | null }[];
 }

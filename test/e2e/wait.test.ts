@@ -45,7 +45,9 @@ describe('wait_for_backup_set_download_task over stdio', () => {
 
   it('stops at once when the client cancels, with no further request', async () => {
     const controller = new AbortController();
-    const call = session.client.callTool({ name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstkcancel', pollIntervalSeconds: 2 } }, undefined, { signal: controller.signal });
+    const call = session.client.callTool({ name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstkcancel', pollIntervalSeconds: 2 } }, undefined, {
+      signal: controller.signal,
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     controller.abort();
     await expect(call).rejects.toThrow();
@@ -57,7 +59,10 @@ describe('wait_for_backup_set_download_task over stdio', () => {
   it('answers a task-capable client with the plain call: the server offers no MCP tasks', async () => {
     expect(session.client.getServerCapabilities()?.tasks).toBeUndefined();
     sim.setTaskTimeline('dbstktask', [{ afterMs: 1000, set: { BackupSetDownloadStatus: 'stop', ErrMessage: 'backup gateway offline' } }]);
-    const stream = session.client.experimental.tasks.callToolStream({ name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstktask', pollIntervalSeconds: 2 } }, CallToolResultSchema);
+    const stream = session.client.experimental.tasks.callToolStream(
+      { name: TOOL, arguments: { backupSetDownloadTaskId: 'dbstktask', pollIntervalSeconds: 2 } },
+      CallToolResultSchema,
+    );
     const seen: string[] = [];
     let result: CallToolResult | undefined;
     for await (const message of stream) {

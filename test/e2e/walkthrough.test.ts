@@ -19,7 +19,9 @@ describe('npm run demo', () => {
     const next = stdout.slice(stdout.indexOf('=== Next: connect a client'));
     expect(next).not.toBe(stdout);
     const json = /\n(\{\n[\s\S]*?\n\})\n/.exec(next)?.[1];
-    const entry = (JSON.parse(json!) as { mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }> }).mcpServers['dbs-backup']!;
+    const entry = (JSON.parse(json!) as { mcpServers: Record<string, { command: string; args: string[]; env: Record<string, string> }> }).mcpServers[
+      'dbs-backup'
+    ]!;
     expect(entry.command).toBe('node');
     expect(existsSync(entry.args[0]!)).toBe(true);
     expect(Object.keys(entry.env)).toEqual(['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_REGION_ID']);

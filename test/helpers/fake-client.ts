@@ -24,7 +24,8 @@ export type FakeAnswer = (params: never, options: CallOptions) => unknown;
 export function fakeCall(answers: Record<string, FakeAnswer>): DbsClient['call'] {
   return async <P, R>(operation: Operation<P, R>, params: P, options: CallOptions): Promise<R> => {
     const answer = Object.hasOwn(answers, operation.action) ? answers[operation.action] : undefined;
-    if (answer === undefined) throw new DbsError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.', { httpStatus: 404 });
+    if (answer === undefined)
+      throw new DbsError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.', { httpStatus: 404 });
     return (await answer(params as never, options)) as R;
   };
 }

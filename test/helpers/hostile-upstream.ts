@@ -22,7 +22,16 @@ const json = (res: ServerResponse, status: number, body: unknown): void => {
 export const NORMAL_PLAN = 'normal';
 
 function page(items: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { RequestId: 'REQ-HOSTILE', Success: true, PageNum: 0, PageSize: 30, TotalElements: items.length, TotalPages: 1, Items: { BackupSetDownloadTaskDetail: items }, ...extra };
+  return {
+    RequestId: 'REQ-HOSTILE',
+    Success: true,
+    PageNum: 0,
+    PageSize: 30,
+    TotalElements: items.length,
+    TotalPages: 1,
+    Items: { BackupSetDownloadTaskDetail: items },
+    ...extra,
+  };
 }
 
 const task = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -55,7 +64,11 @@ export const ANSWERS: Record<string, Answer> = {
   'many-items': (_req, res) => json(res, 200, page(Array.from({ length: 350_000 }, (_, i) => ({ BackupSetDownloadTaskId: `t${i}` })))),
   'huge-message': (_req, res) => json(res, 200, { Success: false, ErrCode: 'Crafted', ErrMessage: 'm'.repeat(15 * 1024 * 1024) }),
   'long-gateway-id': (_req, res) =>
-    json(res, 200, `{"Success":true,"PageSize":30,"Items":{"BackupSetDownloadTaskDetail":[{"BackupSetDownloadTaskId":"t","BackupGatewayId":${'7'.repeat(200_000)}}]}}`),
+    json(
+      res,
+      200,
+      `{"Success":true,"PageSize":30,"Items":{"BackupSetDownloadTaskDetail":[{"BackupSetDownloadTaskId":"t","BackupGatewayId":${'7'.repeat(200_000)}}]}}`,
+    ),
   redirect: (_req, res) => res.writeHead(302, { Location: 'https://attacker.example.net/steal?x=1' }).end('{}'),
   // Echoes what the request carried: the Authorization header (its signature), the STS token, and a
   // signed URL in a field that is not a URL field.
@@ -72,7 +85,8 @@ export const ANSWERS: Record<string, Answer> = {
         }),
       ]),
     ),
-  'echo-error': (req, res) => json(res, 403, { Code: 'Forbidden', Message: `you sent ${req.headers.authorization} and ${req.headers['x-acs-security-token']}` }),
+  'echo-error': (req, res) =>
+    json(res, 403, { Code: 'Forbidden', Message: `you sent ${req.headers.authorization} and ${req.headers['x-acs-security-token']}` }),
 };
 
 export async function startHostileUpstream(): Promise<HostileUpstream> {

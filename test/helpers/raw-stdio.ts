@@ -34,7 +34,9 @@ export function spawnRawStdio(env: Record<string, string>): RawStdioServer {
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   child.stdin.on('error', () => undefined);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const server: RawStdioServer = {
     child,
     messages,
@@ -53,7 +55,12 @@ export function spawnRawStdio(env: Record<string, string>): RawStdioServer {
       });
     },
     async initialize() {
-      server.send({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1.0.0' } } });
+      server.send({
+        jsonrpc: '2.0',
+        id: 'init',
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1.0.0' } },
+      });
       await server.response('init');
       server.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     },

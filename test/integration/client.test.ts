@@ -94,7 +94,9 @@ describe('createDbsClient', () => {
       expect(result).toEqual({ requestId: 'R-regions', regionIds: ['cn-hangzhou', 'eu-central-1'] });
       expect(seen).toHaveLength(1);
       expect(seen[0]).toMatchObject({ url: '/?', action: 'DescribeRegions' });
-      expect(seen[0]!.authorization).toMatch(new RegExp(`^ACS3-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId},SignedHeaders=.*x-acs-action.*,Signature=[0-9a-f]{64}$`));
+      expect(seen[0]!.authorization).toMatch(
+        new RegExp(`^ACS3-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId},SignedHeaders=.*x-acs-action.*,Signature=[0-9a-f]{64}$`),
+      );
     } finally {
       server.close();
     }
@@ -104,7 +106,9 @@ describe('createDbsClient', () => {
     const delays: number[] = [];
     const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 4, credentials: staticCredentials, backoffMs: (n) => n });
     sim.addFault({ kind: 'service-unavailable' });
-    const error = (await client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint(), onRetry: (r) => delays.push(r.delayMs) }).catch((e: unknown) => e)) as DbsError;
+    const error = (await client
+      .call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint(), onRetry: (r) => delays.push(r.delayMs) })
+      .catch((e: unknown) => e)) as DbsError;
     sim.clearFaults();
     expect(error).toMatchObject({ code: 'ServiceUnavailable', httpStatus: 503, attempts: 4, retryable: true });
     expect(delays).toEqual([2, 3, 4]);
@@ -113,7 +117,10 @@ describe('createDbsClient', () => {
   it('does not retry what cannot succeed', async () => {
     const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 3, credentials: async () => ({ ...TEST_CREDENTIALS, accessKeySecret: 'wrong' }) });
     const before = sim.requests.length;
-    await expect(client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint() })).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', attempts: 1 });
+    await expect(client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint() })).rejects.toMatchObject({
+      code: 'SignatureDoesNotMatch',
+      attempts: 1,
+    });
     expect(sim.requests.length - before).toBe(1);
   });
 
@@ -134,14 +141,20 @@ describe('createDbsClient', () => {
     const client = createDbsClient({ timeoutMs: 60_000, maxAttempts: 3, credentials: never });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    await expect(client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint(), signal: controller.signal })).rejects.toMatchObject({ code: 'Cancelled' });
+    await expect(client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint(), signal: controller.signal })).rejects.toMatchObject({
+      code: 'Cancelled',
+    });
   });
 
   it('stops backing off when the call is cancelled', async () => {
     const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 3, credentials: staticCredentials, backoffMs: () => 60_000 });
     sim.addFault({ kind: 'throttling' });
     const controller = new AbortController();
-    const pending = client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint(), signal: controller.signal, onRetry: () => setTimeout(() => controller.abort(), 10) });
+    const pending = client.call(describeBackupSetDownloadTaskList, page, {
+      endpoint: endpoint(),
+      signal: controller.signal,
+      onRetry: () => setTimeout(() => controller.abort(), 10),
+    });
     await expect(pending).rejects.toMatchObject({ code: 'Cancelled' });
     sim.clearFaults();
   });

@@ -23,7 +23,11 @@ describe('describeBackupPlanList', () => {
     const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 1, credentials });
     const ids = [PLANS[0]!.BackupPlanId, PLANS[4]!.BackupPlanId].join(',');
     const before = sim.requests.length;
-    const page = await client.call(describeBackupPlanList, { region: 'cn-hangzhou', backupPlanId: ids, backupPlanName: '', pageSize: 50, pageNum: 0 }, { endpoint: endpoint() });
+    const page = await client.call(
+      describeBackupPlanList,
+      { region: 'cn-hangzhou', backupPlanId: ids, backupPlanName: '', pageSize: 50, pageNum: 0 },
+      { endpoint: endpoint() },
+    );
     expect(page).toMatchObject({ pageNum: 0, pageSize: 50, totalElements: 2, totalPages: 1 });
     expect(sim.requests.length - before).toBe(1);
     expect(page.items.map((p) => p.BackupPlanId)).toEqual([PLANS[0]!.BackupPlanId, PLANS[4]!.BackupPlanId]);
@@ -36,7 +40,11 @@ describe('describeBackupPlanList', () => {
 
   it('reads an empty list, Items "", as no items', async () => {
     const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 1, credentials });
-    const page = await client.call(describeBackupPlanList, { region: 'cn-hangzhou', backupPlanStatus: 'no-such-status', pageSize: 10, pageNum: 0 }, { endpoint: endpoint() });
+    const page = await client.call(
+      describeBackupPlanList,
+      { region: 'cn-hangzhou', backupPlanStatus: 'no-such-status', pageSize: 10, pageNum: 0 },
+      { endpoint: endpoint() },
+    );
     expect(page).toMatchObject({ totalElements: 0, totalPages: 0, items: [] });
   });
 
@@ -45,7 +53,11 @@ describe('describeBackupPlanList', () => {
     sim.addFault({ kind: 'throttling', times: 2, action: 'DescribeBackupPlanList' });
     const before = sim.requests.length;
     const retries: number[] = [];
-    const page = await client.call(describeBackupPlanList, { region: 'cn-hangzhou', pageSize: 5, pageNum: 2 }, { endpoint: endpoint(), onRetry: (n) => retries.push(n.attempt) });
+    const page = await client.call(
+      describeBackupPlanList,
+      { region: 'cn-hangzhou', pageSize: 5, pageNum: 2 },
+      { endpoint: endpoint(), onRetry: (n) => retries.push(n.attempt) },
+    );
     expect(page).toMatchObject({ pageNum: 2 });
     // The third attempt answered.
     expect(retries).toEqual([2, 3]);

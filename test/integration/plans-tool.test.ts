@@ -31,7 +31,16 @@ describe('tools/list', () => {
     expect(tool.title).toBe('List DBS backup plans');
     expect(tool.annotations).toEqual({ title: 'List DBS backup plans', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });
     expect(Object.keys(tool.inputSchema.properties ?? {})).toEqual([
-      'backupPlanIds', 'backupPlanName', 'status', 'regionId', 'pageSize', 'pageNum', 'allPages', 'maxPages', 'limit', 'includeEndpointDetails',
+      'backupPlanIds',
+      'backupPlanName',
+      'status',
+      'regionId',
+      'pageSize',
+      'pageNum',
+      'allPages',
+      'maxPages',
+      'limit',
+      'includeEndpointDetails',
     ]);
     expect(tool.inputSchema.additionalProperties).toBe(false);
     expect(Object.keys(tool.outputSchema?.properties ?? {})).toEqual(['request', 'page', 'summary', 'plans', 'warnings', 'nextArguments']);
@@ -58,7 +67,10 @@ describe('tools/call input checks', () => {
     [{ maxPages: 51 }, /maxPages/],
     [{ limit: 1001 }, /limit/],
     [{ regionId: 'Hangzhou' }, /regionId looks like cn-hangzhou/],
-    [{ backupPlanId: 'p1' }, /unknown key\(s\) backupPlanId; allowed keys: backupPlanIds, backupPlanName, status, regionId, pageSize, pageNum, allPages, maxPages, limit, includeEndpointDetails/],
+    [
+      { backupPlanId: 'p1' },
+      /unknown key\(s\) backupPlanId; allowed keys: backupPlanIds, backupPlanName, status, regionId, pageSize, pageNum, allPages, maxPages, limit, includeEndpointDetails/,
+    ],
   ])('%j is refused with a message naming the problem', async (args, message) => {
     const { call, client } = await connect();
     const result = await call(args);
@@ -91,8 +103,9 @@ describe('tools/call results', () => {
   });
 
   it('answers an API failure with isError, the code first and a next step', async () => {
-    const { call } = await connect(rawPlans(3), () =>
-      new DbsError('Forbidden.RAM', 'User not authorized', { httpStatus: 403, requestId: 'RID-7', authAction: 'dbs:DescribeBackupPlanList' }),
+    const { call } = await connect(
+      rawPlans(3),
+      () => new DbsError('Forbidden.RAM', 'User not authorized', { httpStatus: 403, requestId: 'RID-7', authAction: 'dbs:DescribeBackupPlanList' }),
     );
     const result = await call({});
     expect(result.isError).toBe(true);
@@ -117,12 +130,31 @@ describe('tools/call results', () => {
 });
 
 const RAW_FIELDS = [
-  'BackupPlanId', 'BackupPlanName', 'BackupPlanStatus', 'BackupPlanCreateTime', 'BackupMethod', 'DatabaseType',
-  'SourceEndpointInstanceType', 'SourceEndpointInstanceID', 'SourceEndpointRegion', 'SourceEndpointUserName',
-  'SourceEndpointIpPort', 'BackupRetentionPeriod', 'BackupStorageType', 'OSSBucketName', 'OSSBucketRegion',
-  'OpenBackupSetAutoDownload', 'BackupSetDownloadTargetType', 'BackupSetDownloadDir', 'BackupSetDownloadFullDataFormat',
-  'BackupSetDownloadIncrementDataFormat', 'BeginTimestampForRestore', 'EndTimestampForRestore', 'CrossAliyunId',
-  'CrossRoleName', 'ErrMessage',
+  'BackupPlanId',
+  'BackupPlanName',
+  'BackupPlanStatus',
+  'BackupPlanCreateTime',
+  'BackupMethod',
+  'DatabaseType',
+  'SourceEndpointInstanceType',
+  'SourceEndpointInstanceID',
+  'SourceEndpointRegion',
+  'SourceEndpointUserName',
+  'SourceEndpointIpPort',
+  'BackupRetentionPeriod',
+  'BackupStorageType',
+  'OSSBucketName',
+  'OSSBucketRegion',
+  'OpenBackupSetAutoDownload',
+  'BackupSetDownloadTargetType',
+  'BackupSetDownloadDir',
+  'BackupSetDownloadFullDataFormat',
+  'BackupSetDownloadIncrementDataFormat',
+  'BeginTimestampForRestore',
+  'EndTimestampForRestore',
+  'CrossAliyunId',
+  'CrossRoleName',
+  'ErrMessage',
 ];
 const rawValue = fc.oneof(
   fc.jsonValue({ maxDepth: 1, stringUnit: 'binary' }),

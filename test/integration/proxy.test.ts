@@ -83,7 +83,12 @@ describe('the DBS client behind a proxy', () => {
   });
 
   it('connects directly to a host NO_PROXY lists', async () => {
-    const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 1, credentials, proxy: via(proxy.url, `example.org, 127.0.0.1:${sim.endpoint.split(':')[1]}`) });
+    const client = createDbsClient({
+      timeoutMs: 2000,
+      maxAttempts: 1,
+      credentials,
+      proxy: via(proxy.url, `example.org, 127.0.0.1:${sim.endpoint.split(':')[1]}`),
+    });
     const before = proxy.requests.length;
     await client.call(describeBackupSetDownloadTaskList, page, { endpoint: { protocol: 'http', host: sim.endpoint } });
     expect(proxy.requests.length).toBe(before);
@@ -97,12 +102,18 @@ describe('the DBS client behind a proxy', () => {
     const result = await client.call(describeBackupSetDownloadTaskList, page, { endpoint: { protocol: 'http', host: sim.endpoint } });
     expect(result.totalElements).toBe(5);
     expect(proxy.requests.length).toBe(before.proxy);
-    expect(sim.requests.slice(before.sim).map((r) => [r.status, r.headers.host, r.headers['x-acs-security-token']])).toEqual([[200, sim.endpoint, 'sts-token-CANARY']]);
+    expect(sim.requests.slice(before.sim).map((r) => [r.status, r.headers.host, r.headers['x-acs-security-token']])).toEqual([
+      [200, sim.endpoint, 'sts-token-CANARY'],
+    ]);
   });
 
   it.each([
     ['no credentials', (url: string) => url, /asks for a user name and password, and HTTP_PROXY has none \(HTTP 407 Proxy Authentication Required\)$/],
-    ['a wrong password', (url: string) => withAuth(url, USER, 'wrong-CANARY'), /did not accept the user name and password in HTTP_PROXY \(HTTP 407 Proxy Authentication Required\)$/],
+    [
+      'a wrong password',
+      (url: string) => withAuth(url, USER, 'wrong-CANARY'),
+      /did not accept the user name and password in HTTP_PROXY \(HTTP 407 Proxy Authentication Required\)$/,
+    ],
   ])('reports a 407 for %s on a forwarding proxy clearly, once', async (_name, proxyUrl, message) => {
     const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 3, credentials, proxy: via(proxyUrl(authProxy.url)) });
     const before = authProxy.requests.length;
@@ -125,7 +136,9 @@ describe('the DBS client behind a proxy', () => {
 
   it('reports a CONNECT the proxy refuses, and retries a 5xx', async () => {
     const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 2, backoffMs: () => 1, credentials, proxy: via(proxy.url) });
-    const error = await failure(client.call(describeBackupSetDownloadTaskList, page, { endpoint: { protocol: 'https', host: 'dbs-api.eu-west-1.aliyuncs.com' } }));
+    const error = await failure(
+      client.call(describeBackupSetDownloadTaskList, page, { endpoint: { protocol: 'https', host: 'dbs-api.eu-west-1.aliyuncs.com' } }),
+    );
     expect(error).toMatchObject({ code: 'ProxyError', retryable: true, attempts: 2, httpStatus: 502 });
     expect(error.message).toBe(`the proxy ${proxy.url} refused the connection to dbs-api.eu-west-1.aliyuncs.com (HTTP 502 Bad Gateway)`);
   });
@@ -143,7 +156,9 @@ describe('the DBS client behind a proxy', () => {
     const client = createDbsClient({ timeoutMs: 2000, maxAttempts: 3, credentials, proxy: via(proxy.url) });
     const error = await failure(client.call(describeBackupSetDownloadTaskList, page, { endpoint: dbs }));
     expect(error).toMatchObject({ code: 'CertificateError', retryable: false, attempts: 1 });
-    expect(error.message).toMatch(new RegExp(`^the TLS certificate of ${DBS_HOST} was refused: issued by a CA this machine does not trust \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\)$`));
+    expect(error.message).toMatch(
+      new RegExp(`^the TLS certificate of ${DBS_HOST} was refused: issued by a CA this machine does not trust \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\)$`),
+    );
   });
 
   it('closes the socket to the proxy when a call is cancelled before the proxy answers CONNECT', async () => {

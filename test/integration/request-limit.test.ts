@@ -26,7 +26,10 @@ describe('requests in flight', () => {
     const before = sim.requests.length;
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => client.call(describeBackupSetDownloadTaskList, page, { endpoint: endpoint() })));
     expect(results.map((r) => r.status)).toEqual(Array(8).fill('fulfilled'));
-    const arrivals = sim.requests.slice(before).map((r) => r.receivedAt).sort((a, b) => a - b);
+    const arrivals = sim.requests
+      .slice(before)
+      .map((r) => r.receivedAt)
+      .sort((a, b) => a - b);
     expect(arrivals).toHaveLength(8);
     // Never a third request before one of the two before it has been answered.
     for (let i = 2; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 2]!).toBeGreaterThanOrEqual(140);

@@ -22,7 +22,13 @@ describe('tools/list', () => {
     expect(tools.map((t) => t.name)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans', 'wait_for_backup_set_download_task']);
     const tool = tools[0]!;
     expect(tool.title).toBe('List DBS backup set download tasks');
-    expect(tool.annotations).toEqual({ title: 'List DBS backup set download tasks', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });
+    expect(tool.annotations).toEqual({
+      title: 'List DBS backup set download tasks',
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: true,
+    });
     expect(Object.keys(tool.inputSchema.properties ?? {})).toEqual([
       'backupPlanId',
       'backupSetDownloadTaskId',
@@ -56,11 +62,17 @@ describe('tools/call input checks', () => {
     [{ backupPlanId: 'p', states: ['done'] }, /states are pending, running, paused, succeeded, failed, unknown/],
     [{ backupPlanId: 'p', states: ['stopped'] }, /states are pending, running, paused, succeeded, failed, unknown/],
     [{ backupPlanId: 'p', sortBy: 'size' }, /sortBy is created or finished/],
-    [{ backupPlanId: 'p', createdAfter: 'yesterday' }, /^InvalidInput: createdAfter "yesterday" is not an ISO 8601 date \(2026-11-20\), date-time \(2026-11-20T08:00:00Z\) or age \(90m, 24h, 7d, 2w\)/],
+    [
+      { backupPlanId: 'p', createdAfter: 'yesterday' },
+      /^InvalidInput: createdAfter "yesterday" is not an ISO 8601 date \(2026-11-20\), date-time \(2026-11-20T08:00:00Z\) or age \(90m, 24h, 7d, 2w\)/,
+    ],
     [{ backupPlanId: 'p', createdBefore: '2026-02-30' }, /^InvalidInput: createdBefore "2026-02-30" is not/],
     [{ backupPlanId: 'p', createdAfter: '2026-11-21', createdBefore: '2026-11-20' }, /^InvalidInput: createdAfter must be earlier than createdBefore/],
     [{ backupPlanId: 'p', regionId: 'CN_HANGZHOU' }, /regionId looks like cn-hangzhou/],
-    [{ backupPlanId: 'p', pagesize: 50 }, /unknown key\(s\) pagesize; allowed keys: backupPlanId, backupSetDownloadTaskId, pageSize, pageNum, allPages, maxPages, states, createdAfter, createdBefore, sortBy, limit, includeUrls, regionId, clientToken/],
+    [
+      { backupPlanId: 'p', pagesize: 50 },
+      /unknown key\(s\) pagesize; allowed keys: backupPlanId, backupSetDownloadTaskId, pageSize, pageNum, allPages, maxPages, states, createdAfter, createdBefore, sortBy, limit, includeUrls, regionId, clientToken/,
+    ],
     [{ backupPlanId: 'p; rm -rf' }, /Backup plan ID takes letters, digits/],
     [{ backupPlanId: 'x'.repeat(65) }, /at most 64 characters/],
     [{ backupPlanId: 'p', clientToken: 'has space' }, /clientToken takes printable ASCII/],
@@ -94,11 +106,9 @@ describe('tools/call results', () => {
   it('sends progress notifications per page when asked', async () => {
     const { mcp } = await connect(rawTasks(300));
     const progress: number[] = [];
-    const result = await mcp.callTool(
-      { name: 'list_backup_set_download_tasks', arguments: { backupPlanId: 'p', allPages: true } },
-      undefined,
-      { onprogress: (p) => progress.push(p.progress) },
-    );
+    const result = await mcp.callTool({ name: 'list_backup_set_download_tasks', arguments: { backupPlanId: 'p', allPages: true } }, undefined, {
+      onprogress: (p) => progress.push(p.progress),
+    });
     expect(result.isError).toBeFalsy();
     // 100 tasks a page by default with allPages.
     expect(progress).toEqual([1, 2, 3]);
@@ -108,7 +118,11 @@ describe('tools/call results', () => {
     const { callTool, client } = await connect(rawTasks(5200));
     const result = await callTool({ backupPlanId: 'p', allPages: true });
     expect(client.requests.map((r) => r.pageSize)).toEqual(Array(50).fill(100));
-    expect((result.structuredContent as { summary: { coverage: unknown } }).summary.coverage).toEqual({ complete: false, tasksRead: 5000, totalElements: 5200 });
+    expect((result.structuredContent as { summary: { coverage: unknown } }).summary.coverage).toEqual({
+      complete: false,
+      tasksRead: 5000,
+      totalElements: 5200,
+    });
     expect(result.text.split('\n').slice(0, 2)).toEqual([
       'Partial result: this call read 5,000 of 5,200 tasks of this plan (pageNum 0-49): the counts below cover those 5,000 only.',
       'For counts over the whole plan, call list_backup_set_download_tasks with {"backupPlanId":"p","allPages":true,"maxPages":52}.',
@@ -117,7 +131,11 @@ describe('tools/call results', () => {
 
   it('keeps a creation window given as an age, counted back from the call', async () => {
     const now = Date.now();
-    const tasks = [1, 5, 23, 25, 49].map((hours, i) => ({ BackupSetDownloadTaskId: `h${hours}`, BackupSetDownloadStatus: 'finish', BackupSetDownloadCreateTime: now - hours * 3_600_000 - i }));
+    const tasks = [1, 5, 23, 25, 49].map((hours, i) => ({
+      BackupSetDownloadTaskId: `h${hours}`,
+      BackupSetDownloadStatus: 'finish',
+      BackupSetDownloadCreateTime: now - hours * 3_600_000 - i,
+    }));
     const { callTool } = await connect(tasks);
     const result = await callTool({ backupPlanId: 'p', createdAfter: '24h' });
     expect((result.structuredContent as { tasks: { taskId: string }[] }).tasks.map((t) => t.taskId)).toEqual(['h1', 'h5', 'h23']);
@@ -132,8 +150,9 @@ describe('tools/call results', () => {
   });
 
   it('answers an API failure with isError, the code first and a next step', async () => {
-    const { callTool, logLines } = await connect(rawTasks(5), () =>
-      new DbsError('Forbidden.RAM', 'User not authorized', { httpStatus: 403, requestId: 'RID-9', authAction: 'dbs:DescribeBackupSetDownloadTaskList' }),
+    const { callTool, logLines } = await connect(
+      rawTasks(5),
+      () => new DbsError('Forbidden.RAM', 'User not authorized', { httpStatus: 403, requestId: 'RID-9', authAction: 'dbs:DescribeBackupSetDownloadTaskList' }),
     );
     const result = await callTool({ backupPlanId: 'p' });
     expect(result.isError).toBe(true);

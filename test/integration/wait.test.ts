@@ -54,7 +54,10 @@ afterEach(async () => {
 
 type Result = CallToolResult & { text: string; ms: number };
 
-async function wait(args: Record<string, unknown>, options: { signal?: AbortSignal; onprogress?: (p: { progress: number; total?: number; message?: string }) => void } = {}): Promise<Result> {
+async function wait(
+  args: Record<string, unknown>,
+  options: { signal?: AbortSignal; onprogress?: (p: { progress: number; total?: number; message?: string }) => void } = {},
+): Promise<Result> {
   const started = Date.now();
   const result = (await session.mcp.callTool({ name: TOOL, arguments: args }, undefined, { ...options, timeout: 60_000 })) as CallToolResult;
   return { ...result, ms: Date.now() - started, text: result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n') };
@@ -155,7 +158,10 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
   it('stops between looks on cancellation, with no further request', async () => {
     const controller = new AbortController();
     const progress: string[] = [];
-    const call = wait({ backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 2 }, { signal: controller.signal, onprogress: (p) => progress.push(p.message ?? '') });
+    const call = wait(
+      { backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 2 },
+      { signal: controller.signal, onprogress: (p) => progress.push(p.message ?? '') },
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     controller.abort();
     await expect(call).rejects.toThrow();
@@ -218,7 +224,9 @@ describe('wait_for_backup_set_download_task, plain calls', () => {
   it('rejects unknown keys and out-of-range values, naming them', async () => {
     const unknown = await wait({ backupSetDownloadTaskId: 'dbstkrun', pollSeconds: 3 });
     expect(unknown.isError).toBe(true);
-    expect(unknown.text).toMatch(/pollSeconds.*allowed keys: backupSetDownloadTaskId, backupPlanId, regionId, timeoutSeconds, pollIntervalSeconds, includeUrls/);
+    expect(unknown.text).toMatch(
+      /pollSeconds.*allowed keys: backupSetDownloadTaskId, backupPlanId, regionId, timeoutSeconds, pollIntervalSeconds, includeUrls/,
+    );
     const fast = await wait({ backupSetDownloadTaskId: 'dbstkrun', pollIntervalSeconds: 1 });
     expect(fast.isError).toBe(true);
     expect(fast.text).toMatch(/pollIntervalSeconds/);

@@ -28,18 +28,33 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
-async function sdkCall(action: string, query: Record<string, string> = {}, secret = TEST_CREDENTIALS.accessKeySecret, endpoint = sim.endpoint): Promise<Answer> {
-  const client = new OpenApi.default(
-    new OpenApi.Config({ accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: secret, endpoint, protocol: 'HTTP' }),
-  );
+async function sdkCall(
+  action: string,
+  query: Record<string, string> = {},
+  secret = TEST_CREDENTIALS.accessKeySecret,
+  endpoint = sim.endpoint,
+): Promise<Answer> {
+  const client = new OpenApi.default(new OpenApi.Config({ accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: secret, endpoint, protocol: 'HTTP' }));
   const params = new OpenApi.Params({
-    action, version: '2019-03-06', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
+    action,
+    version: '2019-03-06',
+    protocol: 'HTTP',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
   });
   return (await client.callApi(params, new OpenApi.OpenApiRequest({ query }), new Util.RuntimeOptions({ readTimeout: 3000, connectTimeout: 3000 }))) as Answer;
 }
 
 type Failure = { statusCode: number; data: Record<string, unknown> };
-const failure = (call: Promise<Answer>): Promise<Failure> => call.then(() => expect.fail('the call succeeded'), (e: unknown) => e as Failure);
+const failure = (call: Promise<Answer>): Promise<Failure> =>
+  call.then(
+    () => expect.fail('the call succeeded'),
+    (e: unknown) => e as Failure,
+  );
 
 describe('DescribeRegions in the simulator', () => {
   it('lists every DBS region by default, those of the plans included', async () => {
@@ -104,7 +119,9 @@ describe('the account fixture', () => {
     expect(locked[0]).toMatchObject({ InstanceChargeType: 'PREPAY', InstanceExpiredTimestamp: expect.any(Number) });
     expect(locked[0]!.InstanceExpiredTimestamp as number).toBeLessThan(ACCOUNT.nowMs);
     for (const plan of plans) {
-      expect(plan.BackupPeriod).toMatch(/^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(,(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))*$/);
+      expect(plan.BackupPeriod).toMatch(
+        /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(,(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))*$/,
+      );
       expect(plan.BackupStartTime).toMatch(/^\d{2}:00$/);
       expect(Object.keys(plan)).toEqual(Object.keys(plan).sort());
     }
@@ -153,7 +170,7 @@ describe('the account fixture', () => {
     for (const t of tasks.filter((t) => t.BackupSetDownloadStatus !== 'finish')) expect(t.BackupSetDownloadInternetUrl ?? '').toBe('');
   });
 
-  it('is served per region by DescribeBackupPlanList, and each plan\'s tasks by DescribeBackupSetDownloadTaskList', async () => {
+  it("is served per region by DescribeBackupPlanList, and each plan's tasks by DescribeBackupSetDownloadTaskList", async () => {
     for (const region of ACCOUNT.regions) {
       const answer = await sdkCall('DescribeBackupPlanList', { Region: region, PageSize: '100' });
       const items = (answer.body.Items as { BackupPlanDetail: RawTask[] }).BackupPlanDetail;

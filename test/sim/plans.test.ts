@@ -36,10 +36,23 @@ interface Answer {
 
 async function sdkCall(action: string, query: Record<string, string>): Promise<Answer> {
   const client = new OpenApi.default(
-    new OpenApi.Config({ accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: TEST_CREDENTIALS.accessKeySecret, endpoint: sim.endpoint, protocol: 'HTTP' }),
+    new OpenApi.Config({
+      accessKeyId: TEST_CREDENTIALS.accessKeyId,
+      accessKeySecret: TEST_CREDENTIALS.accessKeySecret,
+      endpoint: sim.endpoint,
+      protocol: 'HTTP',
+    }),
   );
   const params = new OpenApi.Params({
-    action, version: '2019-03-06', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
+    action,
+    version: '2019-03-06',
+    protocol: 'HTTP',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
   });
   return (await client.callApi(params, new OpenApi.OpenApiRequest({ query }), new Util.RuntimeOptions({ readTimeout: 3000, connectTimeout: 3000 }))) as Answer;
 }
@@ -71,7 +84,10 @@ describe('DescribeBackupPlanList in the simulator', () => {
 
   it('filters by comma-joined ids, exact name and status', async () => {
     const [a, b] = [PLANS[3]!, PLANS[17]!];
-    expect(idsOf((await plansCall({ Region: REGION, BackupPlanId: `${a.BackupPlanId},${b.BackupPlanId},dbs1nosuch` })).body)).toEqual([a.BackupPlanId, b.BackupPlanId]);
+    expect(idsOf((await plansCall({ Region: REGION, BackupPlanId: `${a.BackupPlanId},${b.BackupPlanId},dbs1nosuch` })).body)).toEqual([
+      a.BackupPlanId,
+      b.BackupPlanId,
+    ]);
     expect(idsOf((await plansCall({ Region: REGION, BackupPlanName: String(a.BackupPlanName) })).body)).toContain(a.BackupPlanId);
     expect(idsOf((await plansCall({ Region: REGION, BackupPlanName: `${String(a.BackupPlanName)} ` })).body)).not.toContain(a.BackupPlanId);
     const stopped = PLANS.filter((p) => p.BackupPlanStatus === 'stop').map((p) => p.BackupPlanId);
@@ -85,7 +101,11 @@ describe('DescribeBackupPlanList in the simulator', () => {
     // The SDK's JSON.parse turns the bare literal into a rounded double: proof it went out unquoted.
     expect(typeof (viaSdk.body.Items as { BackupPlanDetail: RawTask[] }).BackupPlanDetail[0]!.BackupSetDownloadGatewayId).toBe('number');
     const client = createDbsClient({ timeoutMs: 3000, maxAttempts: 1, credentials: async () => TEST_CREDENTIALS });
-    const page = await client.call(describeBackupPlanList, { region: 'cn-hangzhou', backupPlanId: 'dbs1demoplan01', pageSize: 10, pageNum: 0 }, { endpoint: { protocol: 'http', host: sim.endpoint } });
+    const page = await client.call(
+      describeBackupPlanList,
+      { region: 'cn-hangzhou', backupPlanId: 'dbs1demoplan01', pageSize: 10, pageNum: 0 },
+      { endpoint: { protocol: 'http', host: sim.endpoint } },
+    );
     expect(page.items[0]!.BackupSetDownloadGatewayId).toBe('2305843009213693953');
   });
 
@@ -101,7 +121,10 @@ describe('DescribeBackupPlanList in the simulator', () => {
     sim.addFault({ kind: 'forbidden', action: 'DescribeBackupPlanList', times: 1 });
     const tasks = await sdkCall('DescribeBackupSetDownloadTaskList', { BackupPlanId: 'dbs1demoplan01' });
     expect(tasks.statusCode).toBe(200);
-    const error = (await plansCall({ Region: REGION }).catch((e: unknown) => e)) as { statusCode: number; data: { AccessDeniedDetail: { AuthAction: string } } };
+    const error = (await plansCall({ Region: REGION }).catch((e: unknown) => e)) as {
+      statusCode: number;
+      data: { AccessDeniedDetail: { AuthAction: string } };
+    };
     expect(error.statusCode).toBe(403);
     expect(error.data.AccessDeniedDetail.AuthAction).toBe('dbs:DescribeBackupPlanList');
     expect((await plansCall({ Region: REGION })).statusCode).toBe(200);

@@ -59,7 +59,7 @@ interface SignOptions {
 function signRequest(sim: Simulator, options: SignOptions = {}): Record<string, string> {
   const credential = options.credential ?? TEST_CREDENTIALS;
   const candidate: Record<string, string | undefined> = {
-    'host': sim.endpoint,
+    host: sim.endpoint,
     'x-acs-action': ACTION,
     'x-acs-version': VERSION,
     'x-acs-date': isoSeconds(Date.now()),
@@ -71,15 +71,15 @@ function signRequest(sim: Simulator, options: SignOptions = {}): Record<string, 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(candidate)) if (value !== undefined) headers[name] = value;
   const unsigned = new Set(options.unsignedNames ?? []);
-  const signedNames = Object.keys(headers).filter((name) => !unsigned.has(name)).sort();
+  const signedNames = Object.keys(headers)
+    .filter((name) => !unsigned.has(name))
+    .sort();
   const canonicalQuery = Object.entries(options.query ?? {})
     .map(([k, v]) => `${pct(k)}=${pct(v)}`)
     .sort()
     .join('&');
   const canonicalHeaders = signedNames.map((name) => `${name}:${(headers[name] ?? '').trim()}\n`).join('');
-  const canonicalRequest = [
-    options.method ?? 'POST', '/', canonicalQuery, canonicalHeaders, signedNames.join(';'), sha256Hex(options.body ?? ''),
-  ].join('\n');
+  const canonicalRequest = [options.method ?? 'POST', '/', canonicalQuery, canonicalHeaders, signedNames.join(';'), sha256Hex(options.body ?? '')].join('\n');
   const stringToSign = `ACS3-HMAC-SHA256\n${sha256Hex(canonicalRequest)}`;
   const signature = createHmac('sha256', credential.accessKeySecret).update(stringToSign).digest('hex');
   headers.authorization = `ACS3-HMAC-SHA256 Credential=${credential.accessKeyId},SignedHeaders=${signedNames.join(';')},Signature=${signature}`;
@@ -109,12 +109,20 @@ interface RawOptions {
 /** One request on a fresh connection; never rejects, so hangs, resets and stalls can be asserted alike. */
 function rawRequest(sim: Simulator, options: RawOptions = {}): Promise<RawResult> {
   const started = Date.now();
-  const search = Object.entries(options.query ?? {}).map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
+  const search = Object.entries(options.query ?? {})
+    .map(([k, v]) => `${pct(k)}=${pct(v)}`)
+    .join('&');
   const path = `${options.path ?? '/'}${search ? `?${search}` : ''}`;
   const url = new URL(sim.url);
   return new Promise((resolve) => {
     const result: RawResult = {
-      status: undefined, headers: undefined, text: '', complete: false, timedOut: false, error: undefined, elapsedMs: 0,
+      status: undefined,
+      headers: undefined,
+      text: '',
+      complete: false,
+      timedOut: false,
+      error: undefined,
+      elapsedMs: 0,
     };
     let done = false;
     const finish = (): void => {
@@ -124,21 +132,29 @@ function rawRequest(sim: Simulator, options: RawOptions = {}): Promise<RawResult
       result.elapsedMs = Date.now() - started;
       resolve(result);
     };
-    const req = httpRequest({
-      host: url.hostname, port: url.port, method: options.method ?? 'POST', path, headers: options.headers, agent: false,
-    }, (res) => {
-      result.status = res.statusCode;
-      result.headers = res.headers;
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        result.text += chunk;
-      });
-      res.on('end', () => {
-        result.complete = true;
-        finish();
-      });
-      res.on('error', finish);
-    });
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method ?? 'POST',
+        path,
+        headers: options.headers,
+        agent: false,
+      },
+      (res) => {
+        result.status = res.statusCode;
+        result.headers = res.headers;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          result.text += chunk;
+        });
+        res.on('end', () => {
+          result.complete = true;
+          finish();
+        });
+        res.on('error', finish);
+      },
+    );
     const timer = setTimeout(() => {
       result.timedOut = true;
       req.destroy();
@@ -196,24 +212,39 @@ async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void
 // ---- the real SDK ----
 
 function sdkClient(sim: Simulator, credential: SimCredential): InstanceType<typeof OpenApi.default> {
-  return new OpenApi.default(new OpenApi.Config({
-    accessKeyId: credential.accessKeyId,
-    accessKeySecret: credential.accessKeySecret,
-    securityToken: credential.securityToken,
-    endpoint: sim.endpoint,
-    protocol: 'HTTP',
-    regionId: 'cn-hangzhou',
-  }));
+  return new OpenApi.default(
+    new OpenApi.Config({
+      accessKeyId: credential.accessKeyId,
+      accessKeySecret: credential.accessKeySecret,
+      securityToken: credential.securityToken,
+      endpoint: sim.endpoint,
+      protocol: 'HTTP',
+      regionId: 'cn-hangzhou',
+    }),
+  );
 }
 
-async function sdkCall(sim: Simulator, credential: SimCredential, query: Record<string, string>): Promise<{ statusCode: number; body: Record<string, unknown> }> {
+async function sdkCall(
+  sim: Simulator,
+  credential: SimCredential,
+  query: Record<string, string>,
+): Promise<{ statusCode: number; body: Record<string, unknown> }> {
   const params = new OpenApi.Params({
-    action: ACTION, version: VERSION, protocol: 'HTTP', pathname: '/', method: 'POST',
-    authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
+    action: ACTION,
+    version: VERSION,
+    protocol: 'HTTP',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
   });
-  const response = await sdkClient(sim, credential).callApi(
-    params, new OpenApi.OpenApiRequest({ query }), new Util.RuntimeOptions({ readTimeout: 3000, connectTimeout: 3000 }),
-  ) as { statusCode: number; body: Record<string, unknown> };
+  const response = (await sdkClient(sim, credential).callApi(
+    params,
+    new OpenApi.OpenApiRequest({ query }),
+    new Util.RuntimeOptions({ readTimeout: 3000, connectTimeout: 3000 }),
+  )) as { statusCode: number; body: Record<string, unknown> };
   return response;
 }
 
@@ -254,7 +285,12 @@ describe('the DBS simulator', () => {
 
       expect(statusCode).toBe(200);
       expect(body).toMatchObject({
-        Success: true, HttpStatusCode: 200, PageSize: 30, PageNum: 0, TotalElements: 75, TotalPages: 3,
+        Success: true,
+        HttpStatusCode: 200,
+        PageSize: 30,
+        PageNum: 0,
+        TotalElements: 75,
+        TotalPages: 3,
       });
       expect(body.RequestId).toMatch(UUID_UPPER);
       expect(ids(detailList(body))).toEqual(ids(PLAN_TASKS.slice(0, 30)));
@@ -262,7 +298,12 @@ describe('the DBS simulator', () => {
       const recorded = sim.requests.slice(before);
       expect(recorded).toHaveLength(1);
       expect(recorded[0]).toMatchObject({
-        method: 'POST', path: '/', action: ACTION, status: 200, code: undefined, pageNum: 0,
+        method: 'POST',
+        path: '/',
+        action: ACTION,
+        status: 200,
+        code: undefined,
+        pageNum: 0,
         query: { BackupPlanId: PLAN },
       });
       expect(recorded[0]?.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=LTAI5tSimTestKeyId0001,/);
@@ -336,7 +377,8 @@ describe('the DBS simulator', () => {
       {
         name: 'no Authorization header',
         send: (s) => rawRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-action': ACTION } }),
-        status: 400, code: 'IncompleteSignature',
+        status: 400,
+        code: 'IncompleteSignature',
       },
       {
         name: 'a garbled Authorization header',
@@ -344,7 +386,8 @@ describe('the DBS simulator', () => {
           const headers = signRequest(s, { query: { BackupPlanId: PLAN } });
           return rawRequest(s, { query: { BackupPlanId: PLAN }, headers: { ...headers, authorization: 'ACS3-HMAC-SHA256 garbage' } });
         },
-        status: 400, code: 'IncompleteSignature',
+        status: 400,
+        code: 'IncompleteSignature',
       },
       {
         name: 'another algorithm',
@@ -353,22 +396,26 @@ describe('the DBS simulator', () => {
           const authorization = (headers.authorization ?? '').replace('ACS3-HMAC-SHA256', 'ACS3-HMAC-SM3');
           return rawRequest(s, { query: { BackupPlanId: PLAN }, headers: { ...headers, authorization } });
         },
-        status: 400, code: 'IncompleteSignature',
+        status: 400,
+        code: 'IncompleteSignature',
       },
       {
         name: 'an x-acs-* header sent but not signed',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-extra': 'sneaky' }, unsignedNames: ['x-acs-extra'] }),
-        status: 400, code: 'IncompleteSignature',
+        status: 400,
+        code: 'IncompleteSignature',
       },
       {
         name: 'the host header not signed',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, unsignedNames: ['host'] }),
-        status: 400, code: 'IncompleteSignature',
+        status: 400,
+        code: 'IncompleteSignature',
       },
       {
         name: 'no x-acs-content-sha256',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-content-sha256': undefined } }),
-        status: 400, code: 'IncompleteSignature',
+        status: 400,
+        code: 'IncompleteSignature',
       },
       {
         name: 'x-acs-content-sha256 not matching the body',
@@ -376,7 +423,8 @@ describe('the DBS simulator', () => {
           const headers = signRequest(s, { query: { BackupPlanId: PLAN }, body: '' });
           return rawRequest(s, { query: { BackupPlanId: PLAN }, headers, body: 'PageNum=1' });
         },
-        status: 400, code: 'SignatureDoesNotMatch',
+        status: 400,
+        code: 'SignatureDoesNotMatch',
       },
       {
         name: 'a query changed after signing',
@@ -384,7 +432,8 @@ describe('the DBS simulator', () => {
           const headers = signRequest(s, { query: { BackupPlanId: PLAN, PageNum: '0' } });
           return rawRequest(s, { query: { BackupPlanId: PLAN, PageNum: '1' }, headers });
         },
-        status: 400, code: 'SignatureDoesNotMatch',
+        status: 400,
+        code: 'SignatureDoesNotMatch',
       },
       {
         name: 'a signed header changed after signing',
@@ -392,32 +441,38 @@ describe('the DBS simulator', () => {
           const headers = signRequest(s, { query: { BackupPlanId: PLAN } });
           return rawRequest(s, { query: { BackupPlanId: PLAN }, headers: { ...headers, 'x-acs-version': '2019-03-07' } });
         },
-        status: 400, code: 'SignatureDoesNotMatch',
+        status: 400,
+        code: 'SignatureDoesNotMatch',
       },
       {
         name: 'a date 20 minutes old',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-date': isoSeconds(Date.now() - 20 * 60_000) } }),
-        status: 400, code: 'InvalidTimeStamp.Expired',
+        status: 400,
+        code: 'InvalidTimeStamp.Expired',
       },
       {
         name: 'a date 20 minutes ahead',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-date': isoSeconds(Date.now() + 20 * 60_000) } }),
-        status: 400, code: 'InvalidTimeStamp.Expired',
+        status: 400,
+        code: 'InvalidTimeStamp.Expired',
       },
       {
         name: 'no date',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-date': undefined } }),
-        status: 400, code: 'InvalidTimeStamp.Expired',
+        status: 400,
+        code: 'InvalidTimeStamp.Expired',
       },
       {
         name: 'a date that is not ISO 8601',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-date': 'Sat, 28 Nov 2026 09:30:00 GMT' } }),
-        status: 400, code: 'InvalidTimeStamp.Format',
+        status: 400,
+        code: 'InvalidTimeStamp.Format',
       },
       {
         name: 'no nonce',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-signature-nonce': undefined } }),
-        status: 400, code: 'MissingSignatureNonce',
+        status: 400,
+        code: 'MissingSignatureNonce',
       },
       {
         name: 'an STS key without its token',
@@ -425,22 +480,26 @@ describe('the DBS simulator', () => {
           s.addCredential(STS_CREDENTIAL);
           return signedRequest(s, { query: { BackupPlanId: PLAN }, credential: STS_CREDENTIAL, omitToken: true });
         },
-        status: 400, code: 'InvalidSecurityToken.Missing',
+        status: 400,
+        code: 'InvalidSecurityToken.Missing',
       },
       {
         name: 'another action',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-action': 'DeleteBackupPlan' } }),
-        status: 404, code: 'InvalidAction.NotFound',
+        status: 404,
+        code: 'InvalidAction.NotFound',
       },
       {
         name: 'another API version',
         send: (s) => signedRequest(s, { query: { BackupPlanId: PLAN }, headers: { 'x-acs-version': '2021-01-01' } }),
-        status: 400, code: 'InvalidVersion',
+        status: 400,
+        code: 'InvalidVersion',
       },
       {
         name: 'a path other than /',
         send: (s) => signedRequest(s, { path: '/v2/tasks', query: { BackupPlanId: PLAN } }),
-        status: 404, code: 'NotFound',
+        status: 404,
+        code: 'NotFound',
       },
     ];
 
@@ -532,10 +591,14 @@ describe('the DBS simulator', () => {
       { query: {}, code: 'Param.NotFound', message: 'The specified parameter BackupPlanId value is not valid.' },
       { query: { BackupPlanId: 'dbs1nosuchplan' }, code: 'Param.NotFound', message: 'The specified parameter BackupPlanId value is not valid.' },
       ...['20', '0', '30.0', 'abc', '-30'].map((size) => ({
-        query: { BackupPlanId: PLAN, PageSize: size }, code: 'InvalidParameter.PageSize', message: 'The specified parameter PageSize value is not valid.',
+        query: { BackupPlanId: PLAN, PageSize: size },
+        code: 'InvalidParameter.PageSize',
+        message: 'The specified parameter PageSize value is not valid.',
       })),
       ...['-1', '1.5', 'x'].map((num) => ({
-        query: { BackupPlanId: PLAN, PageNum: num }, code: 'InvalidParameter.PageNum', message: 'The specified parameter PageNum value is not valid.',
+        query: { BackupPlanId: PLAN, PageNum: num },
+        code: 'InvalidParameter.PageNum',
+        message: 'The specified parameter PageNum value is not valid.',
       })),
     ];
 
@@ -543,7 +606,11 @@ describe('the DBS simulator', () => {
       const result = await signedRequest(sim, { query });
       expect(result.status).toBe(200);
       expect(json(result)).toEqual({
-        Success: false, ErrCode: code, ErrMessage: message, HttpStatusCode: 400, RequestId: expect.stringMatching(UUID_UPPER),
+        Success: false,
+        ErrCode: code,
+        ErrMessage: message,
+        HttpStatusCode: 400,
+        RequestId: expect.stringMatching(UUID_UPPER),
       });
       expect(sim.requests.at(-1)).toMatchObject({ status: 200, code });
     });
@@ -631,46 +698,73 @@ describe('the DBS simulator', () => {
   describe('faults', () => {
     const replying: Array<{ fault: Fault; status: number; contentType: string; check: (text: string) => void }> = [
       {
-        fault: { kind: 'throttling' }, status: 400, contentType: 'application/json;charset=utf-8',
-        check: (text) => expect(JSON.parse(text)).toEqual({
-          Code: 'Throttling.User', Message: 'Request was denied due to user flow control.', RequestId: expect.stringMatching(UUID_UPPER),
-          HostId: expect.any(String), Recommend: expect.stringContaining('q=Throttling.User'),
-        }),
+        fault: { kind: 'throttling' },
+        status: 400,
+        contentType: 'application/json;charset=utf-8',
+        check: (text) =>
+          expect(JSON.parse(text)).toEqual({
+            Code: 'Throttling.User',
+            Message: 'Request was denied due to user flow control.',
+            RequestId: expect.stringMatching(UUID_UPPER),
+            HostId: expect.any(String),
+            Recommend: expect.stringContaining('q=Throttling.User'),
+          }),
       },
       {
-        fault: { kind: 'server-error' }, status: 500, contentType: 'application/json;charset=utf-8',
+        fault: { kind: 'server-error' },
+        status: 500,
+        contentType: 'application/json;charset=utf-8',
         check: (text) => expect(JSON.parse(text)).toMatchObject({ Code: 'InternalError', Message: expect.any(String), HostId: expect.any(String) }),
       },
       {
-        fault: { kind: 'service-unavailable' }, status: 503, contentType: 'application/json;charset=utf-8',
+        fault: { kind: 'service-unavailable' },
+        status: 503,
+        contentType: 'application/json;charset=utf-8',
         check: (text) => expect(JSON.parse(text)).toMatchObject({ Code: 'ServiceUnavailable', RequestId: expect.stringMatching(UUID_UPPER) }),
       },
       {
-        fault: { kind: 'forbidden' }, status: 403, contentType: 'application/json;charset=utf-8',
-        check: (text) => expect(JSON.parse(text)).toMatchObject({
-          Code: 'Forbidden.RAM',
-          Message: expect.any(String),
-          RequestId: expect.stringMatching(UUID_UPPER),
-          AccessDeniedDetail: {
-            AuthAction: 'dbs:DescribeBackupSetDownloadTaskList', NoPermissionType: 'ImplicitDeny',
-            PolicyType: 'AccountLevelIdentityBasedPolicy', AuthPrincipalType: 'SubUser',
-            AuthPrincipalDisplayName: expect.any(String), AuthPrincipalOwnerId: expect.any(String),
-            EncodedDiagnosticMessage: expect.any(String),
-          },
-        }),
+        fault: { kind: 'forbidden' },
+        status: 403,
+        contentType: 'application/json;charset=utf-8',
+        check: (text) =>
+          expect(JSON.parse(text)).toMatchObject({
+            Code: 'Forbidden.RAM',
+            Message: expect.any(String),
+            RequestId: expect.stringMatching(UUID_UPPER),
+            AccessDeniedDetail: {
+              AuthAction: 'dbs:DescribeBackupSetDownloadTaskList',
+              NoPermissionType: 'ImplicitDeny',
+              PolicyType: 'AccountLevelIdentityBasedPolicy',
+              AuthPrincipalType: 'SubUser',
+              AuthPrincipalDisplayName: expect.any(String),
+              AuthPrincipalOwnerId: expect.any(String),
+              EncodedDiagnosticMessage: expect.any(String),
+            },
+          }),
       },
       {
-        fault: { kind: 'business-error' }, status: 200, contentType: 'application/json;charset=utf-8',
-        check: (text) => expect(JSON.parse(text)).toEqual({
-          Success: false, ErrCode: 'Param.NotFound', ErrMessage: expect.any(String), HttpStatusCode: 400, RequestId: expect.stringMatching(UUID_UPPER),
-        }),
+        fault: { kind: 'business-error' },
+        status: 200,
+        contentType: 'application/json;charset=utf-8',
+        check: (text) =>
+          expect(JSON.parse(text)).toEqual({
+            Success: false,
+            ErrCode: 'Param.NotFound',
+            ErrMessage: expect.any(String),
+            HttpStatusCode: 400,
+            RequestId: expect.stringMatching(UUID_UPPER),
+          }),
       },
       {
-        fault: { kind: 'business-error', code: 'InternalError.Busy', message: 'try later' }, status: 200, contentType: 'application/json;charset=utf-8',
+        fault: { kind: 'business-error', code: 'InternalError.Busy', message: 'try later' },
+        status: 200,
+        contentType: 'application/json;charset=utf-8',
         check: (text) => expect(JSON.parse(text)).toMatchObject({ Success: false, ErrCode: 'InternalError.Busy', ErrMessage: 'try later' }),
       },
       {
-        fault: { kind: 'dbs-4xx' }, status: 400, contentType: 'application/json;charset=utf-8',
+        fault: { kind: 'dbs-4xx' },
+        status: 400,
+        contentType: 'application/json;charset=utf-8',
         check: (text) => {
           const body = JSON.parse(text) as Record<string, unknown>;
           expect(body).toMatchObject({ Success: false, ErrCode: expect.any(String), ErrMessage: expect.any(String), HttpStatusCode: 400 });
@@ -678,26 +772,36 @@ describe('the DBS simulator', () => {
         },
       },
       {
-        fault: { kind: 'dbs-4xx', status: 404, code: 'Param.NotFound' }, status: 404, contentType: 'application/json;charset=utf-8',
+        fault: { kind: 'dbs-4xx', status: 404, code: 'Param.NotFound' },
+        status: 404,
+        contentType: 'application/json;charset=utf-8',
         check: (text) => expect(JSON.parse(text)).toMatchObject({ ErrCode: 'Param.NotFound', HttpStatusCode: 404 }),
       },
       {
-        fault: { kind: 'html' }, status: 502, contentType: 'text/html',
+        fault: { kind: 'html' },
+        status: 502,
+        contentType: 'text/html',
         check: (text) => {
           expect(text).toContain('<title>502 Bad Gateway</title>');
           expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
         },
       },
       {
-        fault: { kind: 'html', status: 504 }, status: 504, contentType: 'text/html',
+        fault: { kind: 'html', status: 504 },
+        status: 504,
+        contentType: 'text/html',
         check: (text) => expect(text).toContain('504 Gateway Timeout'),
       },
       {
-        fault: { kind: 'empty-body' }, status: 200, contentType: 'application/json;charset=utf-8',
+        fault: { kind: 'empty-body' },
+        status: 200,
+        contentType: 'application/json;charset=utf-8',
         check: (text) => expect(text).toBe(''),
       },
       {
-        fault: { kind: 'json-array' }, status: 200, contentType: 'application/json;charset=utf-8',
+        fault: { kind: 'json-array' },
+        status: 200,
+        contentType: 'application/json;charset=utf-8',
         check: (text) => expect(text).toBe('[]'),
       },
     ];
@@ -767,8 +871,7 @@ describe('the DBS simulator', () => {
     it('applies a `pageNum` fault only to that page, first matching fault first', async () => {
       sim.addFault({ kind: 'html', pageNum: 2, times: 1 });
       sim.addFault({ kind: 'throttling', times: 1 });
-      const page = async (n: number): Promise<number | undefined> =>
-        (await signedRequest(sim, { query: { BackupPlanId: PLAN, PageNum: String(n) } })).status;
+      const page = async (n: number): Promise<number | undefined> => (await signedRequest(sim, { query: { BackupPlanId: PLAN, PageNum: String(n) } })).status;
 
       expect(await page(0)).toBe(400); // html waits for page 2; throttling takes page 0
       expect(await page(1)).toBe(200);
@@ -894,7 +997,22 @@ describe('fixtures', () => {
 
   it('the demo plan covers every documented status plus mixed-case and unknown ones', () => {
     const statuses = new Set(field('BackupSetDownloadStatus'));
-    for (const s of ['init', 'checking', 'check_pass', 'schedule', 'running', 'pause', 'stop', 'finish', 'failed', 'warning', 'caught', 'Finish', 'FAILED', 'archived']) {
+    for (const s of [
+      'init',
+      'checking',
+      'check_pass',
+      'schedule',
+      'running',
+      'pause',
+      'stop',
+      'finish',
+      'failed',
+      'warning',
+      'caught',
+      'Finish',
+      'FAILED',
+      'archived',
+    ]) {
       expect(statuses, s).toContain(s);
     }
   });
@@ -906,7 +1024,10 @@ describe('fixtures', () => {
     for (const g of gateways) expect(BigInt(g) < 2n ** 63n - 1n && /^[1-9]\d*$/.test(g)).toBe(true);
     for (const g of big) expect(String(Number(g))).not.toBe(g);
     for (const name of ['BackupGatewayId', 'BackupSetDataSize', 'BackupSetJobType', 'BackupSetDownloadTargetType', 'BackupSetDownloadInternetUrl']) {
-      expect(demo.some((t) => !(name in t)), name).toBe(true);
+      expect(
+        demo.some((t) => !(name in t)),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -923,7 +1044,9 @@ describe('fixtures', () => {
       if (['init', 'checking', 'check_pass', 'schedule', 'running', 'pause', 'caught'].includes(status)) expect(finished).toBe(0);
       else expect(finished).toBeGreaterThan(t.BackupSetDownloadCreateTime as number);
       if (status === 'finish' && t.BackupSetDownloadWay === 'manual') {
-        expect(t.BackupSetDownloadInternetUrl).toMatch(/^https:\/\/dbs-download-[a-z0-9-]+\.oss-[a-z0-9-]+\.aliyuncs\.com\/.+\?Expires=\d+&OSSAccessKeyId=STS\.canary\w+&Signature=canary/);
+        expect(t.BackupSetDownloadInternetUrl).toMatch(
+          /^https:\/\/dbs-download-[a-z0-9-]+\.oss-[a-z0-9-]+\.aliyuncs\.com\/.+\?Expires=\d+&OSSAccessKeyId=STS\.canary\w+&Signature=canary/,
+        );
         expect(t.BackupSetDownloadIntranetUrl).toMatch(/-internal\.aliyuncs\.com\//);
       } else {
         expect(t.BackupSetDownloadInternetUrl ?? '').toBe('');

@@ -7,7 +7,15 @@ import { DIRECT } from '../../src/dbs/proxy.js';
 
 describe('readConfig', () => {
   it('uses the contract defaults when nothing is set', () => {
-    expect(readConfig({})).toEqual({ regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 10_000, maxAttempts: 3, concurrency: 4, maxActiveRequests: 16, proxy: DIRECT });
+    expect(readConfig({})).toEqual({
+      regionId: 'cn-hangzhou',
+      endpointOverride: null,
+      timeoutMs: 10_000,
+      maxAttempts: 3,
+      concurrency: 4,
+      maxActiveRequests: 16,
+      proxy: DIRECT,
+    });
   });
 
   it('treats empty strings as unset', () => {
@@ -37,7 +45,9 @@ describe('readConfig', () => {
   });
 
   it.each(['http://dbs.example.com', 'http://10.0.0.8:8080', 'http://[fe80::1]'])('refuses plain HTTP to %s, which is not this machine', (endpoint) => {
-    expect(() => readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: endpoint })).toThrow(/ALIBABA_CLOUD_DBS_ENDPOINT: refusing plain http:\/\/ .*DBS_MCP_ALLOW_INSECURE_HTTP=1/);
+    expect(() => readConfig({ ALIBABA_CLOUD_DBS_ENDPOINT: endpoint })).toThrow(
+      /ALIBABA_CLOUD_DBS_ENDPOINT: refusing plain http:\/\/ .*DBS_MCP_ALLOW_INSECURE_HTTP=1/,
+    );
   });
 
   it.each(['http://localhost:8080', 'http://127.0.0.2', 'http://[::1]:9000'])('takes plain HTTP to this machine (%s)', (endpoint) => {
@@ -125,7 +135,9 @@ describe('the region of the aliyun CLI profile', () => {
   it('refuses a region_id that is not a region id, naming the profile and the file', () => {
     const dir = home(cliConfig);
     expect(() => readConfig({ HOME: dir, ALIBABA_CLOUD_PROFILE: 'odd' })).toThrow(
-      new ConfigError(`region_id of aliyun CLI profile "odd" in ${join(dir, '.aliyun', 'config.json')} must look like cn-hangzhou or ap-southeast-1, got "shanghai"`),
+      new ConfigError(
+        `region_id of aliyun CLI profile "odd" in ${join(dir, '.aliyun', 'config.json')} must look like cn-hangzhou or ap-southeast-1, got "shanghai"`,
+      ),
     );
   });
 
@@ -185,7 +197,11 @@ describe('readProxySettings', () => {
     ['https_proxy', 'http://alice:hunter2@proxy.corp.example:3128/path', /https_proxy \(http:\/\/proxy.corp.example:3128\) has a path/],
     ['HTTP_PROXY', 'http://alice:hunter2@', /HTTP_PROXY is not a proxy URL such as/],
     ['HTTP_PROXY', 'http://alice:hunter2@bad host:3128', /HTTP_PROXY is not a proxy URL/],
-    ['HTTPS_PROXY', 'http://alice:hunter2%zz@proxy.corp.example:3128', /HTTPS_PROXY \(http:\/\/proxy.corp.example:3128\) has a user name or password with a bad %-escape/],
+    [
+      'HTTPS_PROXY',
+      'http://alice:hunter2%zz@proxy.corp.example:3128',
+      /HTTPS_PROXY \(http:\/\/proxy.corp.example:3128\) has a user name or password with a bad %-escape/,
+    ],
   ])('rejects %s=%s without quoting the password', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(message);
@@ -205,7 +221,9 @@ describe('readLogLevel', () => {
   });
 
   it.each(['verbose', 'warn', 'trace'])('refuses %s with a message naming the setting and the levels', (value) => {
-    expect(() => readLogLevel({ DBS_MCP_LOG_LEVEL: value })).toThrow(new ConfigError(`DBS_MCP_LOG_LEVEL must be one of debug, info, warning, error, got "${value}"`));
+    expect(() => readLogLevel({ DBS_MCP_LOG_LEVEL: value })).toThrow(
+      new ConfigError(`DBS_MCP_LOG_LEVEL must be one of debug, info, warning, error, got "${value}"`),
+    );
   });
 });
 

@@ -105,17 +105,19 @@ describe('createRequestPolicy', () => {
     expect(policy.allowedHosts).toEqual(['mcp.example.com', 'gw.example.com:8443']);
     expect(['mcp.example.com', 'MCP.example.com:443', 'gw.example.com:8443'].map((h) => policy.hostAllowed(h))).toEqual([true, true, true]);
     expect(['gw.example.com', 'gw.example.com:443', 'localhost:8816', '127.0.0.1'].map((h) => policy.hostAllowed(h))).toEqual([false, false, false, false]);
-    expect(['https://chat.example.com', 'https://chat.example.com:443', 'http://chat.example.com', 'http://localhost:3000'].map((o) => policy.originAllowed(o))).toEqual([
+    expect(
+      ['https://chat.example.com', 'https://chat.example.com:443', 'http://chat.example.com', 'http://localhost:3000'].map((o) => policy.originAllowed(o)),
+    ).toEqual([true, true, false, false]);
+  });
+
+  it('accepts any well-formed Host with "*"', () => {
+    const policy = createRequestPolicy({ listenHost: '0.0.0.0', token: TOKEN, allowedHosts: ['*'], allowedOrigins: null });
+    expect([policy.hostAllowed('anything.example:1'), policy.hostAllowed('10.1.2.3'), policy.hostAllowed(undefined), policy.hostAllowed('a b')]).toEqual([
       true,
       true,
       false,
       false,
     ]);
-  });
-
-  it('accepts any well-formed Host with "*"', () => {
-    const policy = createRequestPolicy({ listenHost: '0.0.0.0', token: TOKEN, allowedHosts: ['*'], allowedOrigins: null });
-    expect([policy.hostAllowed('anything.example:1'), policy.hostAllowed('10.1.2.3'), policy.hostAllowed(undefined), policy.hostAllowed('a b')]).toEqual([true, true, false, false]);
   });
 
   it('lets everything through without a token', () => {

@@ -14,7 +14,10 @@ describe('createRequestLimiter', () => {
     const fourth = limiter.acquire(undefined, cancelled).then((release) => (order.push(4), release));
     expect(limiter.load()).toEqual({ active: 2, waiting: 2 });
     expect(limiter.full()).toBe(true);
-    await expect(limiter.acquire(undefined, cancelled)).rejects.toMatchObject({ code: 'Busy', message: '2 request(s) to the DBS endpoint running and 2 waiting, the most this server queues' });
+    await expect(limiter.acquire(undefined, cancelled)).rejects.toMatchObject({
+      code: 'Busy',
+      message: '2 request(s) to the DBS endpoint running and 2 waiting, the most this server queues',
+    });
 
     first();
     first(); // a second release of the same slot changes nothing

@@ -52,7 +52,13 @@ describe('listDownloadTasks', () => {
     expect(result.summary).toMatchObject({ fetched: 250, matched: 250, listed: 10 });
     expect(result.summary.byState).toEqual({ pending: 0, running: 62, paused: 0, succeeded: 63, failed: 125, unknown: 0 });
     expect(result.tasks.map((t) => t.taskId)).toEqual(['t249', 't248', 't247', 't246', 't245', 't244', 't243', 't242', 't241', 't240']);
-    expect(progress).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
+    expect(progress).toEqual([
+      [1, 5],
+      [2, 5],
+      [3, 5],
+      [4, 5],
+      [5, 5],
+    ]);
     expect(result.request.requestIds).toEqual(['REQ-0', 'REQ-1', 'REQ-2', 'REQ-3', 'REQ-4']);
   });
 
@@ -81,7 +87,8 @@ describe('listDownloadTasks', () => {
   });
 
   it('returns what it fetched when a later page fails, with the first missing page as nextPageNum', async () => {
-    const fail = (r: { pageNum: number }) => (r.pageNum === 3 ? new DbsError('Throttling.User', 'denied', { httpStatus: 400, retryable: true, attempts: 3 }) : undefined);
+    const fail = (r: { pageNum: number }) =>
+      r.pageNum === 3 ? new DbsError('Throttling.User', 'denied', { httpStatus: 400, retryable: true, attempts: 3 }) : undefined;
     const result = await listDownloadTasks(input({ allPages: true }), { client: fakeClient(rawTasks(300), { fail }), config: { ...config, concurrency: 1 } });
     expect(result.page).toMatchObject({ pagesFetched: 3, hasMore: true, nextPageNum: 3 });
     expect(result.summary.fetched).toBe(90);
@@ -91,13 +98,19 @@ describe('listDownloadTasks', () => {
 
   it('fails the call when the first page fails', async () => {
     const fail = () => new DbsError('Forbidden.RAM', 'no', { httpStatus: 403 });
-    await expect(listDownloadTasks(input({ allPages: true }), { client: fakeClient(rawTasks(10), { fail }), config })).rejects.toMatchObject({ code: 'Forbidden.RAM' });
+    await expect(listDownloadTasks(input({ allPages: true }), { client: fakeClient(rawTasks(10), { fail }), config })).rejects.toMatchObject({
+      code: 'Forbidden.RAM',
+    });
   });
 
   it('sends the client token with the first page only, and resolves the region', async () => {
     const client = fakeClient(rawTasks(90));
     const result = await listDownloadTasks(input({ allPages: true, clientToken: 'tok-1', regionId: 'ap-southeast-1' }), { client, config });
-    expect(client.requests.map((r) => [r.pageNum, r.clientToken])).toEqual([[0, 'tok-1'], [1, undefined], [2, undefined]]);
+    expect(client.requests.map((r) => [r.pageNum, r.clientToken])).toEqual([
+      [0, 'tok-1'],
+      [1, undefined],
+      [2, undefined],
+    ]);
     expect(result.request.endpoint).toBe('dbs-api.ap-southeast-1.aliyuncs.com');
     expect(result.request.regionId).toBe('ap-southeast-1');
   });
@@ -141,7 +154,8 @@ describe('listDownloadTasks', () => {
     await expect(listDownloadTasks(input({ regionId: 'ap-southeast-1' }), { client: fakeClient([], { fail }), config })).rejects.toMatchObject({
       code: 'Param.NotFound',
       requestId: 'R1',
-      message: 'backup plan plan1 was not found in region ap-southeast-1 (endpoint dbs-api.ap-southeast-1.aliyuncs.com; list_backup_plans lists the plans of a region): The specified parameter BackupPlanId value is not valid.',
+      message:
+        'backup plan plan1 was not found in region ap-southeast-1 (endpoint dbs-api.ap-southeast-1.aliyuncs.com; list_backup_plans lists the plans of a region): The specified parameter BackupPlanId value is not valid.',
     });
   });
 
@@ -183,7 +197,19 @@ describe('listDownloadTasks', () => {
 describe('nextArgumentsOf', () => {
   it('repeats every filter but never the client token', () => {
     expect(
-      nextArgumentsOf(input({ backupPlanId: undefined, backupSetDownloadTaskId: 'tk', regionId: 'cn-beijing', states: ['failed'], limit: 5, includeUrls: true, clientToken: 'x', pageSize: 100 }), 4),
+      nextArgumentsOf(
+        input({
+          backupPlanId: undefined,
+          backupSetDownloadTaskId: 'tk',
+          regionId: 'cn-beijing',
+          states: ['failed'],
+          limit: 5,
+          includeUrls: true,
+          clientToken: 'x',
+          pageSize: 100,
+        }),
+        4,
+      ),
     ).toEqual({ backupSetDownloadTaskId: 'tk', regionId: 'cn-beijing', pageSize: 100, pageNum: 4, states: ['failed'], limit: 5, includeUrls: true });
   });
 

@@ -55,7 +55,13 @@ describe('JSON log lines', () => {
     log.info('listening on http://127.0.0.1:8816/mcp', { port: 8816 });
     expect(lines.every((line) => line.endsWith('}\n') && !line.slice(0, -1).includes('\n'))).toBe(true);
     expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
-      { time: '2026-12-01T08:00:00.000Z', level: 'debug', message: 'list_backup_plans: 2 page(s), 12 plans in 35 ms', tool: 'list_backup_plans', durationMs: 35 },
+      {
+        time: '2026-12-01T08:00:00.000Z',
+        level: 'debug',
+        message: 'list_backup_plans: 2 page(s), 12 plans in 35 ms',
+        tool: 'list_backup_plans',
+        durationMs: 35,
+      },
       {
         time: '2026-12-01T08:00:00.000Z',
         level: 'warning',
@@ -67,7 +73,11 @@ describe('JSON log lines', () => {
   });
 
   it('keeps request ids and the time of a request line, and lets no field replace time, level or message', () => {
-    expect(JSON.parse(formatLine('json', 'warning', 'wait_for_backup_set_download_task: Throttling: slow down (HTTP 429, request id 6A1B-22C3)', { level: 'x' }, at))).toEqual({
+    expect(
+      JSON.parse(
+        formatLine('json', 'warning', 'wait_for_backup_set_download_task: Throttling: slow down (HTTP 429, request id 6A1B-22C3)', { level: 'x' }, at),
+      ),
+    ).toEqual({
       time: '2026-12-01T08:00:00.000Z',
       level: 'warning',
       message: 'wait_for_backup_set_download_task: Throttling: slow down (HTTP 429, request id 6A1B-22C3)',

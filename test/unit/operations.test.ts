@@ -13,14 +13,23 @@ describe('describeBackupSetDownloadTaskList', () => {
   });
 
   it('leaves out empty and missing parameters, which would break the signature', () => {
-    expect(describeBackupSetDownloadTaskList.query({ backupPlanId: '', backupSetDownloadTaskId: undefined, pageSize: 100, pageNum: 3, clientToken: '' })).toEqual({
+    expect(
+      describeBackupSetDownloadTaskList.query({ backupPlanId: '', backupSetDownloadTaskId: undefined, pageSize: 100, pageNum: 3, clientToken: '' }),
+    ).toEqual({
       PageSize: '100',
       PageNum: '3',
     });
   });
 
   it('reads a page of tasks and holds it to the page size asked for', () => {
-    const body = { RequestId: 'R1', PageNum: 0, PageSize: 30, TotalElements: 1, TotalPages: 1, Items: { BackupSetDownloadTaskDetail: [{ BackupSetDownloadTaskId: 't1' }] } };
+    const body = {
+      RequestId: 'R1',
+      PageNum: 0,
+      PageSize: 30,
+      TotalElements: 1,
+      TotalPages: 1,
+      Items: { BackupSetDownloadTaskDetail: [{ BackupSetDownloadTaskId: 't1' }] },
+    };
     expect(describeBackupSetDownloadTaskList.parse(answer(body), { pageSize: 30, pageNum: 0 })).toEqual({
       requestId: 'R1',
       pageNum: 0,
@@ -43,7 +52,14 @@ describe('describeBackupSetDownloadTaskList', () => {
 describe('describeBackupPlanList', () => {
   it('always sends Region, and the filters it has', () => {
     expect(
-      describeBackupPlanList.query({ backupPlanId: 'p1,p2', backupPlanName: 'nightly', backupPlanStatus: 'running', region: 'ap-southeast-1', pageSize: 50, pageNum: 2 }),
+      describeBackupPlanList.query({
+        backupPlanId: 'p1,p2',
+        backupPlanName: 'nightly',
+        backupPlanStatus: 'running',
+        region: 'ap-southeast-1',
+        pageSize: 50,
+        pageNum: 2,
+      }),
     ).toEqual({ BackupPlanId: 'p1,p2', BackupPlanName: 'nightly', BackupPlanStatus: 'running', Region: 'ap-southeast-1', PageSize: '50', PageNum: '2' });
     expect(describeBackupPlanList.query({ backupPlanName: '', backupPlanStatus: undefined, region: 'cn-hangzhou', pageSize: 100, pageNum: 0 })).toEqual({
       Region: 'cn-hangzhou',
@@ -65,7 +81,14 @@ describe('describeRegions', () => {
   });
 
   it('reads the region ids of Regions.RegionCode', () => {
-    const body = { RequestId: 'R3', Success: true, ErrCode: '', ErrMessage: '', HttpStatusCode: 200, Regions: { RegionCode: ['cn-hangzhou', 'ap-southeast-1', 'cn-shanghai-finance-1'] } };
+    const body = {
+      RequestId: 'R3',
+      Success: true,
+      ErrCode: '',
+      ErrMessage: '',
+      HttpStatusCode: 200,
+      Regions: { RegionCode: ['cn-hangzhou', 'ap-southeast-1', 'cn-shanghai-finance-1'] },
+    };
     expect(describeRegions.parse(answer(body), {})).toEqual({ requestId: 'R3', regionIds: ['cn-hangzhou', 'ap-southeast-1', 'cn-shanghai-finance-1'] });
   });
 
@@ -95,7 +118,9 @@ describe('describeRegions', () => {
 
 describe('a fake client', () => {
   it('answers an operation it does not know with the error the API gateway gives, so a new operation breaks no fake', async () => {
-    const call = fakeCall({ [describeBackupPlanList.action]: () => ({ requestId: null, pageNum: 0, pageSize: 1, totalElements: 0, totalPages: 0, items: [] }) });
+    const call = fakeCall({
+      [describeBackupPlanList.action]: () => ({ requestId: null, pageNum: 0, pageSize: 1, totalElements: 0, totalPages: 0, items: [] }),
+    });
     const endpoint = { protocol: 'http' as const, host: '127.0.0.1:9' };
     await expect(call(describeRegions, {}, { endpoint })).rejects.toMatchObject({ name: 'DbsError', code: 'InvalidAction.NotFound', httpStatus: 404 });
     await expect(call(describeBackupPlanList, { region: 'cn-hangzhou', pageSize: 1, pageNum: 0 }, { endpoint })).resolves.toMatchObject({ items: [] });

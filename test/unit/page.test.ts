@@ -62,12 +62,14 @@ describe('parsePage', () => {
   });
 
   it('keeps a 64-bit BackupGatewayId digit for digit', () => {
-    const body = '{"Success":true,"Items":{"BackupSetDownloadTaskDetail":[{"BackupSetDownloadTaskId":"a","BackupGatewayId":9223372036854775807 ,"X":1},{"BackupSetDownloadTaskId":"b","BackupGatewayId":12}]}}';
+    const body =
+      '{"Success":true,"Items":{"BackupSetDownloadTaskDetail":[{"BackupSetDownloadTaskId":"a","BackupGatewayId":9223372036854775807 ,"X":1},{"BackupSetDownloadTaskId":"b","BackupGatewayId":12}]}}';
     expect(parsePage(200, 'application/json', body).items.map((item) => item.BackupGatewayId)).toEqual(['9223372036854775807', '12']);
   });
 
   it('keeps gateway ids digit for digit when the same key also appears outside the task list', () => {
-    const body = '{"BackupGatewayId":7,"Success":true,"Items":{"BackupSetDownloadTaskDetail":[{"BackupGatewayId":1152921504606846977},{"BackupGatewayId":"8"},{"BackupGatewayId":-4611686018427387905}]}}';
+    const body =
+      '{"BackupGatewayId":7,"Success":true,"Items":{"BackupSetDownloadTaskDetail":[{"BackupGatewayId":1152921504606846977},{"BackupGatewayId":"8"},{"BackupGatewayId":-4611686018427387905}]}}';
     expect(parsePage(200, 'application/json', body).items.map((item) => item.BackupGatewayId)).toEqual(['1152921504606846977', '8', '-4611686018427387905']);
   });
 
@@ -84,10 +86,14 @@ describe('parsePage', () => {
         fc.array(fc.option(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { nil: undefined }), { maxLength: 40 }),
         fc.option(fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }), { nil: undefined }),
         (ids, decoy) => {
-          const items = ids.map((id, i) => (id === undefined ? `{"BackupSetDownloadTaskId":"t${i}"}` : `{"BackupSetDownloadTaskId":"t${i}","BackupGatewayId":${id}}`));
+          const items = ids.map((id, i) =>
+            id === undefined ? `{"BackupSetDownloadTaskId":"t${i}"}` : `{"BackupSetDownloadTaskId":"t${i}","BackupGatewayId":${id}}`,
+          );
           const top = decoy === undefined ? '' : `"BackupGatewayId":${decoy},`;
           const body = `{${top}"Success":true,"Items":{"BackupSetDownloadTaskDetail":[${items.join(',')}]}}`;
-          expect(parsePage(200, 'application/json', body).items.map((item) => item.BackupGatewayId)).toEqual(ids.map((id) => (id === undefined ? undefined : String(id))));
+          expect(parsePage(200, 'application/json', body).items.map((item) => item.BackupGatewayId)).toEqual(
+            ids.map((id) => (id === undefined ? undefined : String(id))),
+          );
         },
       ),
     );
@@ -114,8 +120,20 @@ describe('parsePage', () => {
     {
       name: 'Success:false on HTTP 200 (DBS style)',
       status: 200,
-      body: JSON.stringify({ Success: false, ErrCode: 'Param.NotFound', ErrMessage: 'The specified parameter BackupPlanId value is not valid.', HttpStatusCode: 400, RequestId: 'R2' }),
-      expected: { code: 'Param.NotFound', message: 'The specified parameter BackupPlanId value is not valid.', httpStatus: 400, requestId: 'R2', retryable: false },
+      body: JSON.stringify({
+        Success: false,
+        ErrCode: 'Param.NotFound',
+        ErrMessage: 'The specified parameter BackupPlanId value is not valid.',
+        HttpStatusCode: 400,
+        RequestId: 'R2',
+      }),
+      expected: {
+        code: 'Param.NotFound',
+        message: 'The specified parameter BackupPlanId value is not valid.',
+        httpStatus: 400,
+        requestId: 'R2',
+        retryable: false,
+      },
     },
     {
       name: 'ErrCode body on a 4xx (no Code key)',
@@ -138,8 +156,20 @@ describe('parsePage', () => {
     {
       name: '403 Forbidden.RAM carries the RAM action',
       status: 403,
-      body: JSON.stringify({ Code: 'Forbidden.RAM', Message: 'not authorized', RequestId: 'R6', AccessDeniedDetail: { AuthAction: 'dbs:DescribeBackupSetDownloadTaskList' } }),
-      expected: { code: 'Forbidden.RAM', message: 'not authorized', httpStatus: 403, requestId: 'R6', retryable: false, authAction: 'dbs:DescribeBackupSetDownloadTaskList' },
+      body: JSON.stringify({
+        Code: 'Forbidden.RAM',
+        Message: 'not authorized',
+        RequestId: 'R6',
+        AccessDeniedDetail: { AuthAction: 'dbs:DescribeBackupSetDownloadTaskList' },
+      }),
+      expected: {
+        code: 'Forbidden.RAM',
+        message: 'not authorized',
+        httpStatus: 403,
+        requestId: 'R6',
+        retryable: false,
+        authAction: 'dbs:DescribeBackupSetDownloadTaskList',
+      },
     },
     {
       name: 'a 500 without a code',
@@ -149,15 +179,36 @@ describe('parsePage', () => {
     },
   ])('$name', ({ status, body, expected }) => {
     const error = failure(status, 'application/json', body);
-    expect({ code: error.code, message: error.message, httpStatus: error.httpStatus, requestId: error.requestId, retryable: error.retryable, ...(error.authAction ? { authAction: error.authAction } : {}) }).toEqual({
+    expect({
+      code: error.code,
+      message: error.message,
+      httpStatus: error.httpStatus,
+      requestId: error.requestId,
+      retryable: error.retryable,
+      ...(error.authAction ? { authAction: error.authAction } : {}),
+    }).toEqual({
       requestId: undefined,
       ...expected,
     });
   });
 
   it.each([
-    { name: 'HTML gateway page', status: 502, type: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>', message: /HTTP 502 with a non-JSON body \(text\/html\): "502 Bad Gateway"/, retryable: true },
-    { name: 'HTML page on 200', status: 200, type: 'text/html; charset=utf-8', body: '<!DOCTYPE html><p>login</p>', message: /HTTP 200 with a non-JSON body \(text\/html\)/, retryable: true },
+    {
+      name: 'HTML gateway page',
+      status: 502,
+      type: 'text/html',
+      body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      message: /HTTP 502 with a non-JSON body \(text\/html\): "502 Bad Gateway"/,
+      retryable: true,
+    },
+    {
+      name: 'HTML page on 200',
+      status: 200,
+      type: 'text/html; charset=utf-8',
+      body: '<!DOCTYPE html><p>login</p>',
+      message: /HTTP 200 with a non-JSON body \(text\/html\)/,
+      retryable: true,
+    },
     { name: 'empty 200 body', status: 200, type: 'application/json', body: '', message: /HTTP 200 with an empty body/, retryable: true },
     { name: 'empty 503 body', status: 503, type: undefined, body: '  ', message: /HTTP 503 with an empty body/, retryable: true },
     { name: 'JSON array', status: 200, type: 'application/json', body: '[]', message: /JSON that is not an object/, retryable: false },
@@ -171,7 +222,11 @@ describe('parsePage', () => {
   });
 
   it('redacts signed URLs in API error messages', () => {
-    const error = failure(200, 'application/json', JSON.stringify({ Success: false, ErrCode: 'X', ErrMessage: 'cannot fetch https://b.oss.aliyuncs.com/f?OSSAccessKeyId=STS.abc&Signature=s3cr3t' }));
+    const error = failure(
+      200,
+      'application/json',
+      JSON.stringify({ Success: false, ErrCode: 'X', ErrMessage: 'cannot fetch https://b.oss.aliyuncs.com/f?OSSAccessKeyId=STS.abc&Signature=s3cr3t' }),
+    );
     expect(error.message).not.toContain('s3cr3t');
     expect(error.message).not.toContain('STS.abc');
     expect(error.message).toContain('https://b.oss.aliyuncs.com/f?***');

@@ -22,18 +22,32 @@ describe('listBackupPlans', () => {
     const progress: [number, number][] = [];
     const result = await listBackupPlans(input(), { client, config, onProgress: (done, total) => progress.push([done, total]) });
     expect(client.planRequests.map((r) => r.pageNum).sort()).toEqual([0, 1, 2]);
-    expect(client.planRequests[0]).toEqual({ backupPlanId: undefined, backupPlanName: undefined, backupPlanStatus: undefined, region: 'cn-hangzhou', pageSize: 100, pageNum: 0 });
+    expect(client.planRequests[0]).toEqual({
+      backupPlanId: undefined,
+      backupPlanName: undefined,
+      backupPlanStatus: undefined,
+      region: 'cn-hangzhou',
+      pageSize: 100,
+      pageNum: 0,
+    });
     expect(result.page).toEqual({ pageNum: 0, pageSize: 100, pagesFetched: 3, totalPages: 3, totalElements: 250, hasMore: false, nextPageNum: null });
     expect(result.request).toEqual({ regionId: 'cn-hangzhou', endpoint: 'dbs-api.cn-hangzhou.aliyuncs.com', requestIds: ['REQ-0', 'REQ-1', 'REQ-2'] });
     expect(result.summary).toMatchObject({ fetched: 250, listed: 200 });
     expect(result.plans[0]?.backupPlanId).toBe('p249');
     expect(result.nextArguments).toBeNull();
-    expect(progress).toEqual([[1, 3], [2, 3], [3, 3]]);
+    expect(progress).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
   });
 
   it('joins plan ids with commas and passes name, status and the asked region', async () => {
     const client = fakeClient([], { plans: rawPlans(10) });
-    const result = await listBackupPlans(input({ backupPlanIds: ['p001', 'p005'], backupPlanName: 'plan 5', status: 'init', regionId: 'ap-southeast-1' }), { client, config });
+    const result = await listBackupPlans(input({ backupPlanIds: ['p001', 'p005'], backupPlanName: 'plan 5', status: 'init', regionId: 'ap-southeast-1' }), {
+      client,
+      config,
+    });
     expect(client.planRequests).toEqual([
       { backupPlanId: 'p001,p005', backupPlanName: 'plan 5', backupPlanStatus: 'init', region: 'ap-southeast-1', pageSize: 100, pageNum: 0 },
     ]);
@@ -60,7 +74,10 @@ describe('listBackupPlans', () => {
   });
 
   it('keeps the pages before a failed one, with a warning', async () => {
-    const client = fakeClient([], { plans: rawPlans(45), failPlans: (r) => (r.pageNum === 2 ? new DbsError('InternalError', 'boom', { retryable: true, attempts: 3 }) : undefined) });
+    const client = fakeClient([], {
+      plans: rawPlans(45),
+      failPlans: (r) => (r.pageNum === 2 ? new DbsError('InternalError', 'boom', { retryable: true, attempts: 3 }) : undefined),
+    });
     const result = await listBackupPlans(input({ pageSize: 10 }), { client, config: { ...config, concurrency: 1 } });
     expect(result.page).toMatchObject({ pagesFetched: 2, hasMore: true, nextPageNum: 2 });
     expect(result.warnings).toEqual(['page 2 failed after 3 attempts (InternalError: boom); this result covers pages 0 to 1 only']);
@@ -94,7 +111,10 @@ describe('listBackupPlans', () => {
 describe('nextPlanArgumentsOf', () => {
   it('repeats every filter, leaves defaults out', () => {
     expect(
-      nextPlanArgumentsOf(input({ backupPlanIds: ['a', 'b'], backupPlanName: 'n', status: 'stop', regionId: 'cn-beijing', limit: 5, includeEndpointDetails: true }), 3),
+      nextPlanArgumentsOf(
+        input({ backupPlanIds: ['a', 'b'], backupPlanName: 'n', status: 'stop', regionId: 'cn-beijing', limit: 5, includeEndpointDetails: true }),
+        3,
+      ),
     ).toEqual({ backupPlanIds: ['a', 'b'], backupPlanName: 'n', status: 'stop', regionId: 'cn-beijing', pageNum: 3, limit: 5, includeEndpointDetails: true });
   });
 });

@@ -75,8 +75,19 @@ describe('normalisePlan', () => {
   });
 
   it('turns missing, empty and zero values into null, never "undefined" or NaN', () => {
-    const plan = normalisePlan({ BackupPlanId: 'p', BackupPlanCreateTime: 0, BackupRetentionPeriod: 'x', ErrMessage: '  ', OpenBackupSetAutoDownload: 'maybe' }, true);
-    expect(plan).toMatchObject({ status: null, statusMeaning: null, createdAt: null, retentionDays: null, errorMessage: null, autoDownload: null, storage: null });
+    const plan = normalisePlan(
+      { BackupPlanId: 'p', BackupPlanCreateTime: 0, BackupRetentionPeriod: 'x', ErrMessage: '  ', OpenBackupSetAutoDownload: 'maybe' },
+      true,
+    );
+    expect(plan).toMatchObject({
+      status: null,
+      statusMeaning: null,
+      createdAt: null,
+      retentionDays: null,
+      errorMessage: null,
+      autoDownload: null,
+      storage: null,
+    });
     expect(JSON.stringify(plan)).not.toMatch(/undefined|NaN/);
     expect(plan.details).toEqual({ sourceUser: null, sourceIpPort: null, ossBucket: null, ossRegion: null, crossAccountId: null, crossRoleName: null });
   });

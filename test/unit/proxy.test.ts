@@ -45,10 +45,13 @@ describe('proxyFor', () => {
   });
 
   // The signed request, STS token included, must not leave the machine for an endpoint on it.
-  it.each(['127.0.0.1:9000', '127.1.2.3', 'localhost:9000', 'LOCALHOST', '[::1]:9000', '[::ffff:127.0.0.1]:9000'])('never proxies the loopback endpoint %s, whatever NO_PROXY says', (host) => {
-    expect(proxyFor({ protocol: 'http', host }, settings(''))).toBeNull();
-    expect(proxyFor(dbs(host), settings('127.0.0.1:1,example.com'))).toBeNull();
-  });
+  it.each(['127.0.0.1:9000', '127.1.2.3', 'localhost:9000', 'LOCALHOST', '[::1]:9000', '[::ffff:127.0.0.1]:9000'])(
+    'never proxies the loopback endpoint %s, whatever NO_PROXY says',
+    (host) => {
+      expect(proxyFor({ protocol: 'http', host }, settings(''))).toBeNull();
+      expect(proxyFor(dbs(host), settings('127.0.0.1:1,example.com'))).toBeNull();
+    },
+  );
 
   it('still proxies hosts that only look local', () => {
     expect(proxyFor({ protocol: 'http', host: '128.0.0.1:9000' }, settings(''))).toBe(HTTP_PROXY);

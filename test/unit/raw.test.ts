@@ -55,7 +55,10 @@ describe('raw-field readers', () => {
 });
 
 describe('newestFirst', () => {
-  const order = newestFirst<{ at: string | null; id: string | null }>((x) => x.at, (x) => x.id);
+  const order = newestFirst<{ at: string | null; id: string | null }>(
+    (x) => x.at,
+    (x) => x.id,
+  );
   it('puts newer first, none last, ties by id, and reads the long signed years past 9999', () => {
     const items = [
       { at: '2026-01-01T00:00:00.000Z', id: 'b' },

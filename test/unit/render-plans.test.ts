@@ -51,7 +51,9 @@ describe('renderPlansText', () => {
   it('shows endpoint details only when asked, and names the filters', async () => {
     const text = await textOf({ backupPlanIds: ['p001', 'p002'], includeEndpointDetails: true, regionId: 'cn-hangzhou' });
     expect(text.split('\n')[0]).toBe('Backup plans in region cn-hangzhou matching ids p001, p002: pageNum 0 (of pages 0-0, 100 plans per page), 2 in total.');
-    expect(text).toContain('Endpoint details (they describe the infrastructure behind each plan):\n- p002: user user2, at 10.0.0.2:3306, OSS bucket bucket-2\n- p001: user user1, at 10.0.0.1:3306, OSS bucket bucket-1\n');
+    expect(text).toContain(
+      'Endpoint details (they describe the infrastructure behind each plan):\n- p002: user user2, at 10.0.0.2:3306, OSS bucket bucket-2\n- p001: user user1, at 10.0.0.1:3306, OSS bucket bucket-1\n',
+    );
     expect(text).toContain('e.g. {"backupPlanId":"p002","regionId":"cn-hangzhou","allPages":true}.');
     const hidden = await textOf({ backupPlanIds: ['p001', 'p002'] });
     expect(hidden).not.toMatch(/user1|10\.0\.0\.1|bucket-1/);
@@ -71,7 +73,9 @@ describe('renderPlansText', () => {
   it('names a failed page and where to resume', async () => {
     const text = await textOf({ pageSize: 3 }, rawPlans(8), (p) => (p === 1 ? new DbsError('Throttling.User', 'slow down', { attempts: 3 }) : undefined));
     const lines = text.split('\n');
-    expect(lines[0]).toBe('Partial: read 3 plans of 8; the counts below cover only those. To read the rest call list_backup_plans with {"pageSize":3,"pageNum":1}.');
+    expect(lines[0]).toBe(
+      'Partial: read 3 plans of 8; the counts below cover only those. To read the rest call list_backup_plans with {"pageSize":3,"pageNum":1}.',
+    );
     expect(lines[2]).toBe('Warning: page 1 failed after 3 attempts (Throttling.User: slow down); this result covers pages 0 to 0 only');
   });
 

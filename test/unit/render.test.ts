@@ -88,12 +88,24 @@ function result(includeUrls: boolean, over: Partial<ListResult> = {}, tasks: Dow
 
 /** A result that read the whole plan: one page, every task. */
 function whole(tasks: DownloadTask[], over: Partial<ListResult> = {}): ListResult {
-  return result(false, {
-    page: { pageNum: 0, pageSize: 30, pagesFetched: 1, totalPages: tasks.length === 0 ? 0 : 1, totalElements: tasks.length, hasMore: false, nextPageNum: null },
-    summary: { ...summariseTasks(tasks.length, tasks, tasks.length), coverage: { complete: true, tasksRead: tasks.length, totalElements: tasks.length } },
-    nextArguments: null,
-    ...over,
-  }, tasks);
+  return result(
+    false,
+    {
+      page: {
+        pageNum: 0,
+        pageSize: 30,
+        pagesFetched: 1,
+        totalPages: tasks.length === 0 ? 0 : 1,
+        totalElements: tasks.length,
+        hasMore: false,
+        nextPageNum: null,
+      },
+      summary: { ...summariseTasks(tasks.length, tasks, tasks.length), coverage: { complete: true, tasksRead: tasks.length, totalElements: tasks.length } },
+      nextArguments: null,
+      ...over,
+    },
+    tasks,
+  );
 }
 
 describe('renderText', () => {
@@ -228,7 +240,11 @@ describe('renderText', () => {
   });
 
   it.each([
-    [whole([]), input({ backupSetDownloadTaskId: 'dbstk9' }), 'No download task dbstk9 was found in region cn-hangzhou, plan dbs1plan: check the task id, and that the region is the one its plan lives in.'],
+    [
+      whole([]),
+      input({ backupSetDownloadTaskId: 'dbstk9' }),
+      'No download task dbstk9 was found in region cn-hangzhou, plan dbs1plan: check the task id, and that the region is the one its plan lives in.',
+    ],
     [
       { ...whole([]), summary: { ...whole([]).summary, fetched: 1 } },
       input({ backupPlanId: undefined, backupSetDownloadTaskId: 'dbstk9', states: ['failed'] }),

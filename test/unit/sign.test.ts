@@ -35,8 +35,17 @@ describe('authorization', () => {
   it('signs host, content-type and x-acs-* headers only, by the ACS3-HMAC-SHA256 recipe', () => {
     const headers = { host: 'dbs.example.com', 'x-acs-action': 'A', 'X-Acs-Version': ' 1 ', 'user-agent': 'ua', accept: 'application/json' };
     const header = authorization({ method: 'POST', query: { K: 'v' }, headers, bodySha256: EMPTY_BODY }, 'KEY', 'SECRET');
-    const canonicalRequest = ['POST', '/', 'K=v', 'host:dbs.example.com\nx-acs-action:A\nx-acs-version:1\n', 'host;x-acs-action;x-acs-version', EMPTY_BODY].join('\n');
-    const signature = createHmac('sha256', 'SECRET').update(`${SIGNATURE_ALGORITHM}\n${sha256Hex(canonicalRequest)}`).digest('hex');
+    const canonicalRequest = [
+      'POST',
+      '/',
+      'K=v',
+      'host:dbs.example.com\nx-acs-action:A\nx-acs-version:1\n',
+      'host;x-acs-action;x-acs-version',
+      EMPTY_BODY,
+    ].join('\n');
+    const signature = createHmac('sha256', 'SECRET')
+      .update(`${SIGNATURE_ALGORITHM}\n${sha256Hex(canonicalRequest)}`)
+      .digest('hex');
     expect(header).toBe(`ACS3-HMAC-SHA256 Credential=KEY,SignedHeaders=host;x-acs-action;x-acs-version,Signature=${signature}`);
   });
 
@@ -67,7 +76,13 @@ describe('authorization', () => {
           const headers = { host: 'dbs-api.cn-hangzhou.aliyuncs.com', 'x-acs-action': 'DescribeBackupSetDownloadTaskList', ...extra };
           const bodySha256 = sha256Hex(body);
           const ours = authorization({ method, query, headers, bodySha256 }, accessKeyId, secret);
-          const theirs = sdk.getAuthorization({ pathname: '/', method, query: { ...query }, headers: { ...headers } }, SIGNATURE_ALGORITHM, bodySha256, accessKeyId, secret);
+          const theirs = sdk.getAuthorization(
+            { pathname: '/', method, query: { ...query }, headers: { ...headers } },
+            SIGNATURE_ALGORITHM,
+            bodySha256,
+            accessKeyId,
+            secret,
+          );
           expect(ours).toBe(theirs);
         },
       ),

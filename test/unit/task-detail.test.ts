@@ -60,7 +60,12 @@ describe('taskDetailLines', () => {
   });
 
   it('writes missing fields and a failed precheck in words', () => {
-    const lines = taskDetailLines(normaliseTask({ BackupSetDownloadTaskId: 'dbstk2', BackupSetDownloadStatus: 'init', ErrMessage: 'precheck failed:\n gateway offline', BackupSetDataSize: 10 }, false));
+    const lines = taskDetailLines(
+      normaliseTask(
+        { BackupSetDownloadTaskId: 'dbstk2', BackupSetDownloadStatus: 'init', ErrMessage: 'precheck failed:\n gateway offline', BackupSetDataSize: 10 },
+        false,
+      ),
+    );
     expect(lines).toEqual([
       'Task: dbstk2',
       'Name: none',

@@ -4,7 +4,16 @@ import type { RawItem } from '../../src/dbs/page.js';
 import { compareFinishedFirst, compareNewestFirst, inWindow, summariseTasks, TaskDigest } from '../../src/tools/list-backup-set-download-tasks/digest.js';
 import type { SortBy } from '../../src/tools/list-backup-set-download-tasks/args.js';
 import type { TimeWindow } from '../../src/tools/list-backup-set-download-tasks/time-window.js';
-import { backupKindOf, FAILED_STATUSES, stateLabel, stateOf, STATES, statusMeaning, type DownloadTask, type State } from '../../src/tools/shared/download-task.js';
+import {
+  backupKindOf,
+  FAILED_STATUSES,
+  stateLabel,
+  stateOf,
+  STATES,
+  statusMeaning,
+  type DownloadTask,
+  type State,
+} from '../../src/tools/shared/download-task.js';
 import { normaliseTask } from '../../src/tools/shared/raw-task.js';
 import { isoTimeOf as toIsoTime } from '../../src/tools/shared/raw.js';
 
@@ -146,7 +155,10 @@ describe('normaliseTask', () => {
   });
 
   it('turns missing, empty and zero values into null, never "undefined" or NaN', () => {
-    const task = normaliseTask({ BackupSetDownloadTaskId: 'only', BackupSetDownloadFinishTime: 0, BackupSetDataSize: '', BackupGatewayId: 0, ErrMessage: '  ' }, false);
+    const task = normaliseTask(
+      { BackupSetDownloadTaskId: 'only', BackupSetDownloadFinishTime: 0, BackupSetDataSize: '', BackupGatewayId: 0, ErrMessage: '  ' },
+      false,
+    );
     expect(task).toEqual({
       taskId: 'only',
       taskName: null,
@@ -312,12 +324,15 @@ describe('summariseTasks', () => {
 /** What the digest must equal: normalise every task, drop repeated ids, filter, sort, cut. */
 function everyTaskAtOnce(pages: RawItem[][], states: State[], window: TimeWindow, sortBy: SortBy, limit: number) {
   const seen = new Set<string>();
-  const tasks = pages.flat().map((raw) => normaliseTask(raw, false)).filter((task) => {
-    if (task.taskId === null) return true;
-    if (seen.has(task.taskId)) return false;
-    seen.add(task.taskId);
-    return true;
-  });
+  const tasks = pages
+    .flat()
+    .map((raw) => normaliseTask(raw, false))
+    .filter((task) => {
+      if (task.taskId === null) return true;
+      if (seen.has(task.taskId)) return false;
+      seen.add(task.taskId);
+      return true;
+    });
   const matched = tasks
     .filter((task) => (states.length === 0 || states.includes(task.state)) && inWindow(task, window))
     .sort(sortBy === 'created' ? compareNewestFirst : compareFinishedFirst);
@@ -330,13 +345,22 @@ describe('TaskDigest', () => {
   const rawTask = fc.record({
     BackupSetDownloadTaskId: fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'), { nil: undefined }),
     BackupSetDownloadStatus: fc.constantFrom('finish', 'failed', 'Caught', 'running', 'init', 'archived'),
-    BackupSetDownloadCreateTime: fc.option(fc.integer({ min: 1, max: 5 }).map((h) => Date.UTC(2026, 0, 1, h)), { nil: undefined }),
-    BackupSetDownloadFinishTime: fc.option(fc.integer({ min: 6, max: 9 }).map((h) => Date.UTC(2026, 0, 1, h)), { nil: undefined }),
+    BackupSetDownloadCreateTime: fc.option(
+      fc.integer({ min: 1, max: 5 }).map((h) => Date.UTC(2026, 0, 1, h)),
+      { nil: undefined },
+    ),
+    BackupSetDownloadFinishTime: fc.option(
+      fc.integer({ min: 6, max: 9 }).map((h) => Date.UTC(2026, 0, 1, h)),
+      { nil: undefined },
+    ),
     BackupSetDataSize: fc.nat(1000),
     BackupSetDbType: fc.constantFrom('MySQL', 'PostgreSQL', undefined),
     ErrMessage: fc.constantFrom('', 'disk full', 'gateway offline'),
   });
-  const hour = fc.option(fc.integer({ min: 0, max: 6 }).map((h) => Date.UTC(2026, 0, 1, h)), { nil: null });
+  const hour = fc.option(
+    fc.integer({ min: 0, max: 6 }).map((h) => Date.UTC(2026, 0, 1, h)),
+    { nil: null },
+  );
 
   it('gives the same summary and newest tasks as sorting every task at once', () => {
     fc.assert(

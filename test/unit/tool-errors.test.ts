@@ -60,6 +60,8 @@ describe('tool errors', () => {
     expect(formatError(new ToolError('InvalidInput', 'pageSize must be 30, 50 or 100'))).toBe(
       'InvalidInput: pageSize must be 30, 50 or 100\nNext: Fix the arguments as the message says and call again.',
     );
-    expect(nextStep(new ToolError('TaskNotFound', 'no download task x'))).toMatch(/^Check backupSetDownloadTaskId and regionId \(list_backup_set_download_tasks with/);
+    expect(nextStep(new ToolError('TaskNotFound', 'no download task x'))).toMatch(
+      /^Check backupSetDownloadTaskId and regionId \(list_backup_set_download_tasks with/,
+    );
   });
 });

@@ -6,7 +6,12 @@ import { pageOf, parseAnswer } from '../../src/dbs/page.js';
 import { cutText, MAX_TEXT_CHARS, redactSecrets, rememberSecret, rememberSignature } from '../../src/redact.js';
 
 const parsePage = (text: string, requestedPageSize?: number) =>
-  pageOf(parseAnswer(200, 'application/json', text, describeBackupSetDownloadTaskList.urlFields), 'BackupSetDownloadTaskDetail', 'BackupSetDownloadTaskId', requestedPageSize);
+  pageOf(
+    parseAnswer(200, 'application/json', text, describeBackupSetDownloadTaskList.urlFields),
+    'BackupSetDownloadTaskDetail',
+    'BackupSetDownloadTaskId',
+    requestedPageSize,
+  );
 
 function failure(run: () => unknown): DbsError {
   try {
@@ -53,13 +58,25 @@ describe('linear time on crafted upstream text', () => {
   });
 
   it('redacts 1 MB of URL-like text in linear time', () => {
-    for (const text of ['http://a'.repeat(125_000), `${'https://x/'.repeat(100_000)}?`, '?Signature='.repeat(90_000), 'Signature=0'.repeat(90_000), 'f'.repeat(1_000_000)]) {
+    for (const text of [
+      'http://a'.repeat(125_000),
+      `${'https://x/'.repeat(100_000)}?`,
+      '?Signature='.repeat(90_000),
+      'Signature=0'.repeat(90_000),
+      'f'.repeat(1_000_000),
+    ]) {
       expect(timed(() => redactSecrets(text))).toBeLessThan(1_000);
     }
   });
 
   it('cuts every string field of a page and reports the cut', () => {
-    const page = parsePage(JSON.stringify({ Success: true, RequestId: 'r'.repeat(5_000), Items: { BackupSetDownloadTaskDetail: [{ BackupSetDownloadTaskId: 't', ErrMessage: 'e'.repeat(15_000_000) }] } }));
+    const page = parsePage(
+      JSON.stringify({
+        Success: true,
+        RequestId: 'r'.repeat(5_000),
+        Items: { BackupSetDownloadTaskDetail: [{ BackupSetDownloadTaskId: 't', ErrMessage: 'e'.repeat(15_000_000) }] },
+      }),
+    );
     expect(page.requestId).toBe(`${'r'.repeat(MAX_TEXT_CHARS)}... (cut)`);
     expect(page.items[0]!.ErrMessage).toBe(`${'e'.repeat(MAX_TEXT_CHARS)}... (cut)`);
   });
@@ -119,7 +136,10 @@ describe('redaction by value', () => {
     [`secret ${SECRET} here`, 'secret *** here'],
     [`token=${TOKEN};`, 'token=***;'],
     [`sig ${SIGNATURE.toUpperCase()} end`, 'sig *** end'],
-    ['ACS3-HMAC-SHA256 Credential=LTAIx,SignedHeaders=host,Signature=0123456789abcdef0123', 'ACS3-HMAC-SHA256 Credential=LTAIx,SignedHeaders=host,Signature=***'],
+    [
+      'ACS3-HMAC-SHA256 Credential=LTAIx,SignedHeaders=host,Signature=0123456789abcdef0123',
+      'ACS3-HMAC-SHA256 Credential=LTAIx,SignedHeaders=host,Signature=***',
+    ],
     ['dir oss://bucket/path?OSSAccessKeyId=LTAI&Signature=x', 'dir oss://bucket/path?OSSAccessKeyId=***&Signature=***'],
   ])('%s', (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
@@ -130,7 +150,15 @@ describe('redaction by value', () => {
       JSON.stringify({
         Success: true,
         RequestId: `echo ${SECRET}`,
-        Items: { BackupSetDownloadTaskDetail: [{ BackupSetDownloadTaskId: 't', BackupSetDownloadDir: 'https://b.oss.aliyuncs.com/d?OSSAccessKeyId=A&Signature=S', X: { Y: [`Signature=${SIGNATURE}`] } }] },
+        Items: {
+          BackupSetDownloadTaskDetail: [
+            {
+              BackupSetDownloadTaskId: 't',
+              BackupSetDownloadDir: 'https://b.oss.aliyuncs.com/d?OSSAccessKeyId=A&Signature=S',
+              X: { Y: [`Signature=${SIGNATURE}`] },
+            },
+          ],
+        },
       }),
       30,
     );
@@ -142,7 +170,13 @@ describe('redaction by value', () => {
 
   it('keeps the download URL fields whole, for includeUrls, but without our own secrets', () => {
     const url = 'https://b.oss.aliyuncs.com/f.tgz?Expires=1&OSSAccessKeyId=STS.x&Signature=oss';
-    const page = parsePage(JSON.stringify({ Success: true, Items: [{ BackupSetDownloadTaskId: 't', BackupSetDownloadInternetUrl: url, BackupSetDownloadIntranetUrl: `${url}&t=${TOKEN}` }] }), 30);
+    const page = parsePage(
+      JSON.stringify({
+        Success: true,
+        Items: [{ BackupSetDownloadTaskId: 't', BackupSetDownloadInternetUrl: url, BackupSetDownloadIntranetUrl: `${url}&t=${TOKEN}` }],
+      }),
+      30,
+    );
     expect(page.items[0]!.BackupSetDownloadInternetUrl).toBe(url);
     expect(page.items[0]!.BackupSetDownloadIntranetUrl).toBe(`${url}&t=***`);
   });

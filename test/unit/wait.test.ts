@@ -79,18 +79,29 @@ describe('waitForDownloadTask', () => {
   });
 
   it('goes on past looks that failed after their retries', async () => {
-    const result = await waitForDownloadTask(INPUT, { client: scriptedClient(['running', throttled(), throttled(), 'finish']), config: TEST_CONFIG, clock: fakeClock() });
+    const result = await waitForDownloadTask(INPUT, {
+      client: scriptedClient(['running', throttled(), throttled(), 'finish']),
+      config: TEST_CONFIG,
+      clock: fakeClock(),
+    });
     expect(result).toMatchObject({ outcome: 'succeeded', looks: 4, warnings: [] });
   });
 
   it('says so when the last looks failed and the state shown is older', async () => {
-    const result = await waitForDownloadTask({ ...INPUT, timeoutSeconds: 20 }, { client: scriptedClient(['running', throttled()]), config: TEST_CONFIG, clock: fakeClock() });
+    const result = await waitForDownloadTask(
+      { ...INPUT, timeoutSeconds: 20 },
+      { client: scriptedClient(['running', throttled()]), config: TEST_CONFIG, clock: fakeClock() },
+    );
     expect(result.outcome).toBe('timeout');
-    expect(result.warnings).toEqual(['the last 2 looks failed (Throttling.User: Request was denied due to user flow control.); the state shown is from the look before']);
+    expect(result.warnings).toEqual([
+      'the last 2 looks failed (Throttling.User: Request was denied due to user flow control.); the state shown is from the look before',
+    ]);
   });
 
   it('fails with the last error when no look worked', async () => {
-    await expect(waitForDownloadTask({ ...INPUT, timeoutSeconds: 20 }, { client: scriptedClient([throttled()]), config: TEST_CONFIG, clock: fakeClock() })).rejects.toMatchObject({
+    await expect(
+      waitForDownloadTask({ ...INPUT, timeoutSeconds: 20 }, { client: scriptedClient([throttled()]), config: TEST_CONFIG, clock: fakeClock() }),
+    ).rejects.toMatchObject({
       code: 'Throttling.User',
     });
   });
@@ -101,7 +112,9 @@ describe('waitForDownloadTask', () => {
     await expect(waitForDownloadTask(INPUT, { client, config: TEST_CONFIG, clock: fakeClock() })).rejects.toBe(forbidden);
     expect(client.requests).toHaveLength(2);
     const missing = scriptedClient([null]);
-    await expect(waitForDownloadTask({ ...INPUT, backupPlanId: 'dbs1plan' }, { client: missing, config: TEST_CONFIG, clock: fakeClock() })).rejects.toMatchObject({
+    await expect(
+      waitForDownloadTask({ ...INPUT, backupPlanId: 'dbs1plan' }, { client: missing, config: TEST_CONFIG, clock: fakeClock() }),
+    ).rejects.toMatchObject({
       code: 'TaskNotFound',
       message: 'no download task dbstk1 in backup plan dbs1plan in region cn-hangzhou',
     });
@@ -123,7 +136,14 @@ describe('waitForDownloadTask', () => {
 
 describe('outcomeOf, nextWaitArguments, waitedText', () => {
   it('settles on succeeded, failed and paused only', () => {
-    expect(['pending', 'running', 'paused', 'succeeded', 'failed', 'unknown'].map((s) => outcomeOf(s as never))).toEqual([null, null, 'paused', 'succeeded', 'failed', null]);
+    expect(['pending', 'running', 'paused', 'succeeded', 'failed', 'unknown'].map((s) => outcomeOf(s as never))).toEqual([
+      null,
+      null,
+      'paused',
+      'succeeded',
+      'failed',
+      null,
+    ]);
   });
 
   it('repeats every argument that shapes the wait', () => {

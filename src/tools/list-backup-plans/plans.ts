@@ -58,7 +58,10 @@ export function normalisePlan(raw: RawPlan, includeEndpointDetails: boolean): Ba
 }
 
 /** Newest first; plans without a creation time last; ties broken by plan id. */
-export const compareNewestPlanFirst = newestFirst<BackupPlan>((p) => p.createdAt, (p) => p.backupPlanId);
+export const compareNewestPlanFirst = newestFirst<BackupPlan>(
+  (p) => p.createdAt,
+  (p) => p.backupPlanId,
+);
 
 /** Counts over every plan given (in any order); attention holds the newest that need it. */
 export function summarisePlans(plans: readonly BackupPlan[], listed: number): PlanSummary {

@@ -81,7 +81,8 @@ function detailText(details: PlanDetails): string | null {
   if (details.sourceUser !== null) parts.push(`user ${details.sourceUser}`);
   if (details.sourceIpPort !== null) parts.push(`at ${details.sourceIpPort}`);
   if (details.ossBucket !== null) parts.push(`OSS bucket ${details.ossBucket}${details.ossRegion === null ? '' : ` (${details.ossRegion})`}`);
-  if (details.crossAccountId !== null) parts.push(`cross-account ${details.crossAccountId}${details.crossRoleName === null ? '' : ` role ${details.crossRoleName}`}`);
+  if (details.crossAccountId !== null)
+    parts.push(`cross-account ${details.crossAccountId}${details.crossRoleName === null ? '' : ` role ${details.crossRoleName}`}`);
   return parts.length === 0 ? null : parts.join(', ');
 }
 
@@ -133,7 +134,10 @@ export function renderPlansText(result: PlanListResult, input: PlanListInput): s
   lines.push(`By status: ${statusCounts(summary.byStatus)}.`);
   lines.push(`By database type: ${byCountDesc(summary.byDbType)}.`);
   if (summary.attentionTotal > 0) {
-    const shown = summary.attentionTotal > summary.attention.length ? ` (newest ${summary.attention.length} shown, ${count(summary.attentionTotal - summary.attention.length)} more)` : '';
+    const shown =
+      summary.attentionTotal > summary.attention.length
+        ? ` (newest ${summary.attention.length} shown, ${count(summary.attentionTotal - summary.attention.length)} more)`
+        : '';
     lines.push(`Need attention (not backing up: precheck failed, failed, locked or not configured): ${plural(summary.attentionTotal, 'plan')}${shown}`);
     for (const plan of summary.attention) {
       const meaning = planStatusMeaning(plan.status);
@@ -149,7 +153,8 @@ export function renderPlansText(result: PlanListResult, input: PlanListInput): s
   if (summary.fetched > summary.listed) lines.push(`(${count(summary.fetched - summary.listed)} more plans not listed: raise limit to see them)`);
   const details = detailLines(result);
   if (details.length > 0) lines.push(...details);
-  else if (!input.includeEndpointDetails) lines.push('Database user names, ip:port, OSS buckets and cross-account ids are left out; set includeEndpointDetails to see them.');
+  else if (!input.includeEndpointDetails)
+    lines.push('Database user names, ip:port, OSS buckets and cross-account ids are left out; set includeEndpointDetails to see them.');
   lines.push(nextStepLine(result, input));
   return lines.join('\n');
 }

@@ -23,7 +23,6 @@ export function planStatusMeaning(status: string | null): string | null {
   return PLAN_STATUS_MEANINGS[status.toLowerCase() as PlanStatus] ?? null;
 }
 
-
 const planDetailsSchema = z.object({
   sourceUser: nullableString,
   sourceIpPort: nullableString,

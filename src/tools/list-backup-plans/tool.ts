@@ -31,10 +31,7 @@ const inputShape = {
   allPages: z.boolean().default(PLAN_DEFAULTS.allPages).describe('Read every page (up to maxPages); false: one page'),
   maxPages: z.number().int().min(1).max(50).default(PLAN_DEFAULTS.maxPages).describe('Page cap for allPages'),
   limit: z.number().int().min(1).max(1000).default(PLAN_DEFAULTS.limit).describe('Most plans listed; the summary counts all read'),
-  includeEndpointDetails: z
-    .boolean()
-    .default(false)
-    .describe('Include database user names, ip:port, OSS buckets and cross-account ids; off by default'),
+  includeEndpointDetails: z.boolean().default(false).describe('Include database user names, ip:port, OSS buckets and cross-account ids; off by default'),
 };
 
 export const inputSchema = strictInput(inputShape);

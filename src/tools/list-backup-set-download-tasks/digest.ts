@@ -7,7 +7,10 @@ import { NONE, NO_ERROR_MESSAGE, type Summary } from './schema.js';
 import type { TimeWindow } from './time-window.js';
 
 /** Newest first by creation time; tasks without one last; ties broken by task id. */
-export const compareNewestFirst = newestFirst<DownloadTask>((t) => t.createdAt, (t) => t.taskId);
+export const compareNewestFirst = newestFirst<DownloadTask>(
+  (t) => t.createdAt,
+  (t) => t.taskId,
+);
 
 /** Newest first by finish time; unfinished tasks last, newest created first among them. */
 export function compareFinishedFirst(a: DownloadTask, b: DownloadTask): number {

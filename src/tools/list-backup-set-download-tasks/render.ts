@@ -38,7 +38,9 @@ function coverageLines(result: ListResult, input: ListInput): string[] {
   const { pageNum, pagesFetched } = result.page;
   const pages = pageNumRange(pageNum, pagesFetched);
   const of = coverage.totalElements === null ? 'tasks (the API gave no total)' : `of ${count(coverage.totalElements)} tasks`;
-  const lines = [`Partial result: this call read ${count(coverage.tasksRead)} ${of} of this plan (${pages}): the counts below cover those ${count(coverage.tasksRead)} only.`];
+  const lines = [
+    `Partial result: this call read ${count(coverage.tasksRead)} ${of} of this plan (${pages}): the counts below cover those ${count(coverage.tasksRead)} only.`,
+  ];
   const whole = wholePlanArgumentsOf(input, coverage.totalElements);
   if (whole !== null) lines.push(`For counts over the whole plan, call ${call(whole)}.`);
   else if (result.nextArguments !== null) lines.push(`Read the rest page by page, starting with ${call(result.nextArguments)}, and add up the counts.`);
@@ -141,7 +143,9 @@ export function renderText(result: ListResult, input: ListInput): string {
   const subject = `plan ${input.backupPlanId ?? '-'}, region ${result.request.regionId}`;
   lines.push(`Backup set download tasks for ${subject}: ${pagePosition(result.page, 'task')}${total}.`);
   const filter = filterText(input);
-  lines.push(`Read ${count(summary.fetched)}, matched ${count(summary.matched)}${filter}, listed ${count(summary.listed)}, ${ORDER[input.sortBy]} (times UTC).`);
+  lines.push(
+    `Read ${count(summary.fetched)}, matched ${count(summary.matched)}${filter}, listed ${count(summary.listed)}, ${ORDER[input.sortBy]} (times UTC).`,
+  );
   if (page.pagesFetched === 1 && page.totalPages !== null && page.totalPages > 1) {
     lines.push('Order: newest first holds within this page only; the API does not order pages by time. Use allPages: true for the newest tasks of the plan.');
   }

@@ -16,7 +16,12 @@ function utc(year: number, month: number, day: number, hour = 0, minute = 0, sec
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   const d = new Date(ms);
   const same =
-    d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day && d.getUTCHours() === hour && d.getUTCMinutes() === minute && d.getUTCSeconds() === second;
+    d.getUTCFullYear() === year &&
+    d.getUTCMonth() === month - 1 &&
+    d.getUTCDate() === day &&
+    d.getUTCHours() === hour &&
+    d.getUTCMinutes() === minute &&
+    d.getUTCSeconds() === second;
   return same ? ms : null;
 }
 

@@ -31,10 +31,7 @@ const instant = (description: string) => z.string().max(40).optional().describe(
 const inputShape = {
   backupPlanId: id('Backup plan ID', 'dbs1hvb0wxxxxxx'),
   backupSetDownloadTaskId: id('Download task ID (one task)', 'dbstooi01exxxxx'),
-  pageSize: z
-    .literal([30, 50, 100], { error: 'pageSize must be 30, 50 or 100' })
-    .optional()
-    .describe('30, 50 or 100; default 30, 100 with allPages'),
+  pageSize: z.literal([30, 50, 100], { error: 'pageSize must be 30, 50 or 100' }).optional().describe('30, 50 or 100; default 30, 100 with allPages'),
   pageNum: z.number().int().min(0).max(100_000).default(0).describe('Zero-based page'),
   allPages: z.boolean().default(false).describe('Read from pageNum to the last page, at most maxPages'),
   maxPages: z.number().int().min(1).max(MAX_PAGES).default(DEFAULT_MAX_PAGES).describe('Page cap for allPages'),
@@ -45,10 +42,7 @@ const inputShape = {
     .describe('Keep only these states; empty: all'),
   createdAfter: instant('Created at/after: ISO date (midnight UTC), date-time (UTC unless zoned) or age: 90m, 24h, 7d, 2w'),
   createdBefore: instant('Created before; as createdAfter'),
-  sortBy: z
-    .enum(SORT_BY, { error: 'sortBy is created or finished' })
-    .default('created')
-    .describe('Newest first by creation or finish time'),
+  sortBy: z.enum(SORT_BY, { error: 'sortBy is created or finished' }).default('created').describe('Newest first by creation or finish time'),
   limit: z.number().int().min(1).max(1000).default(DEFAULT_LIMIT).describe('Most tasks listed (the summary counts all)'),
   includeUrls: z.boolean().default(false).describe('Show download URLs (they give access to backup data)'),
   regionId: regionIdSchema('Region, e.g. cn-hangzhou (default: ALIBABA_CLOUD_REGION_ID)'),
@@ -74,7 +68,10 @@ function windowOf(args: ToolInput, nowMs: number): TimeWindow {
   // An empty string counts as unset, as for the ids: some hosts send "" for an optional field left blank.
   const after = args.createdAfter ? parseInstant(args.createdAfter, nowMs) : null;
   const before = args.createdBefore ? parseInstant(args.createdBefore, nowMs) : null;
-  for (const [key, text, instant] of [['createdAfter', args.createdAfter, after], ['createdBefore', args.createdBefore, before]] as const) {
+  for (const [key, text, instant] of [
+    ['createdAfter', args.createdAfter, after],
+    ['createdBefore', args.createdBefore, before],
+  ] as const) {
     if (text && instant === null) {
       throw new ToolError('InvalidInput', `${key} "${text}" is not an ISO 8601 date (2026-11-20), date-time (2026-11-20T08:00:00Z) or age (90m, 24h, 7d, 2w)`);
     }
@@ -106,7 +103,11 @@ export function toListInput(args: ToolInput, nowMs = Date.now()): ListInput {
 
 /** The one call of DescribeBackupSetDownloadTaskList: one page, retries reported with its page number. */
 function describeTaskPage(deps: ToolRun, endpoint: Endpoint, request: DownloadTaskPageParams): Promise<RawPage> {
-  return deps.client.call(describeBackupSetDownloadTaskList, request, { endpoint, signal: deps.signal, onRetry: (notice) => deps.onRetry?.(notice, request.pageNum) });
+  return deps.client.call(describeBackupSetDownloadTaskList, request, {
+    endpoint,
+    signal: deps.signal,
+    onRetry: (notice) => deps.onRetry?.(notice, request.pageNum),
+  });
 }
 
 export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promise<ListResult> {

@@ -24,8 +24,14 @@ interface Advice {
   next: string | ((error: Failure) => string);
 }
 
-const is = (...codes: string[]) => (code: string): boolean => codes.includes(code);
-const startsWith = (...prefixes: string[]) => (code: string): boolean => prefixes.some((prefix) => code.startsWith(prefix));
+const is =
+  (...codes: string[]) =>
+  (code: string): boolean =>
+    codes.includes(code);
+const startsWith =
+  (...prefixes: string[]) =>
+  (code: string): boolean =>
+    prefixes.some((prefix) => code.startsWith(prefix));
 
 function grantAdvice(error: Failure): string {
   // Without the denied action named, name both the tools need: one policy then covers either call.
@@ -116,7 +122,12 @@ export function planNotFound(error: unknown, backupPlanId: string | undefined, r
   if (!(error instanceof DbsError) || !backupPlanId) return error;
   if (error.code !== 'Param.NotFound' && !/BackupPlanId/i.test(error.code)) return error;
   const message = `backup plan ${backupPlanId} was not found in region ${regionId} (endpoint ${host}; ${TOOL_NAMES.listBackupPlans} lists the plans of a region): ${error.message}`;
-  const wrapped = new DbsError(error.code, message, { httpStatus: error.httpStatus, requestId: error.requestId, retryable: false, authAction: error.authAction });
+  const wrapped = new DbsError(error.code, message, {
+    httpStatus: error.httpStatus,
+    requestId: error.requestId,
+    retryable: false,
+    authAction: error.authAction,
+  });
   wrapped.attempts = error.attempts;
   return wrapped;
 }

@@ -90,7 +90,7 @@ export async function readPages(options: PagingOptions): Promise<PagesRead> {
   const queue: number[] = [];
   let queued = firstPage;
   const planMore = (): void => {
-    for (const end = Math.min(lastPage, cap); queued < end; ) queue.push((queued += 1));
+    for (const end = Math.min(lastPage, cap); queued < end;) queue.push((queued += 1));
   };
   const planned = (): number => Math.max(1, Math.min(lastPage, cap) - firstPage + 1);
   planMore();
@@ -135,7 +135,12 @@ export async function readPages(options: PagingOptions): Promise<PagesRead> {
       nextPageNum: hasMore ? nextPage : null,
     },
     requestIds: folded.map((p) => p.requestId).filter((id): id is string => id !== null),
-    warnings: pageWarnings(folded, failures.find((f) => f.pageNum === nextPage), firstPage, options.noun),
+    warnings: pageWarnings(
+      folded,
+      failures.find((f) => f.pageNum === nextPage),
+      firstPage,
+      options.noun,
+    ),
   };
 }
 
@@ -145,7 +150,9 @@ function pageWarnings(folded: PageFacts[], failed: { pageNum: number; error: Dbs
   if (failed !== undefined) {
     const { error } = failed;
     const attempts = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-    warnings.push(`page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${firstPage} to ${failed.pageNum - 1} only`);
+    warnings.push(
+      `page ${failed.pageNum} failed${attempts} (${error.code}: ${error.message}); this result covers pages ${firstPage} to ${failed.pageNum - 1} only`,
+    );
   }
   const totals = new Set(folded.map((p) => p.totalElements).filter((t) => t !== null));
   if (totals.size > 1) {
@@ -177,11 +184,7 @@ export interface ListSource {
 }
 
 /** Reads the pages `range` asks for in its region (the configured one by default), folding each into `source`. */
-export async function readList(
-  range: ListRange,
-  deps: { config: Config; onProgress?: PagingOptions['onProgress'] },
-  source: ListSource,
-): Promise<ListRead> {
+export async function readList(range: ListRange, deps: { config: Config; onProgress?: PagingOptions['onProgress'] }, source: ListSource): Promise<ListRead> {
   const regionId = range.regionId || deps.config.regionId;
   const endpoint = resolveEndpoint(regionId, deps.config.endpointOverride);
   const { pageNum, pageSize, allPages, maxPages } = range;

@@ -18,7 +18,9 @@ function urlLines(task: DownloadTask): string[] {
     if (!task.internetUrl && !task.intranetUrl) return ['Download URL: none (the API gave no download URL)'];
     return [`Internet URL: ${orNone(task.internetUrl ?? null)}`, `Intranet URL: ${orNone(task.intranetUrl ?? null)}`];
   }
-  return [task.hasDownloadUrl ? 'Download URL: yes, hidden (call again with includeUrls: true to see it)' : 'Download URL: none (the API gave no download URL)'];
+  return [
+    task.hasDownloadUrl ? 'Download URL: yes, hidden (call again with includeUrls: true to see it)' : 'Download URL: none (the API gave no download URL)',
+  ];
 }
 
 export function taskDetailLines(task: DownloadTask): string[] {

@@ -64,7 +64,9 @@ function progressSender(extra: ToolExtra): Progress | undefined {
 
 function retryLogger(toolName: string, log: Logger): NonNullable<ToolRun['onRetry']> {
   return (notice, pageNum) =>
-    log.warning(`${toolName}${pageNum === undefined ? '' : ` page ${pageNum}`}: ${notice.error.code}, retrying in ${notice.delayMs} ms (attempt ${notice.attempt} of ${notice.maxAttempts})`);
+    log.warning(
+      `${toolName}${pageNum === undefined ? '' : ` page ${pageNum}`}: ${notice.error.code}, retrying in ${notice.delayMs} ms (attempt ${notice.attempt} of ${notice.maxAttempts})`,
+    );
 }
 
 /** The result of a call that threw: an API, local or tool failure as its own error, anything else as a logged bug. */

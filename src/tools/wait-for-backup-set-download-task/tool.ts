@@ -52,7 +52,11 @@ function lookReporter(input: WaitInput, run: ToolRun): ((report: LookReport) => 
   if (onProgress === undefined) return undefined;
   return (report) => {
     const what = report.task === null ? `could not read the task (${report.error?.code})` : `${report.task.state} (${report.task.status ?? 'no status'})`;
-    onProgress(report.elapsedMs / 1000, input.timeoutSeconds, `look ${report.look}: ${what}, ${Math.round(report.elapsedMs / 1000)}s of ${input.timeoutSeconds}s`);
+    onProgress(
+      report.elapsedMs / 1000,
+      input.timeoutSeconds,
+      `look ${report.look}: ${what}, ${Math.round(report.elapsedMs / 1000)}s of ${input.timeoutSeconds}s`,
+    );
   };
 }
 

@@ -88,7 +88,11 @@ export function taskNotFound(input: WaitInput, regionId: string): ToolError {
 
 /** The one call of DescribeBackupSetDownloadTaskList: the first page of a lookup by task id. */
 function describeTaskPage(deps: WaitDeps, endpoint: Endpoint, request: DownloadTaskPageParams): Promise<RawPage> {
-  return deps.client.call(describeBackupSetDownloadTaskList, request, { endpoint, signal: deps.signal, onRetry: (notice) => deps.onRetry?.(notice, request.pageNum) });
+  return deps.client.call(describeBackupSetDownloadTaskList, request, {
+    endpoint,
+    signal: deps.signal,
+    onRetry: (notice) => deps.onRetry?.(notice, request.pageNum),
+  });
 }
 
 /** One look: the task as it is now, or the retryable error that every attempt of the look met. */
