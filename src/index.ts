@@ -40,7 +40,6 @@ function loadConfig<T>(read: () => T): T {
 
 async function serveStdio(config: Config, client: DbsClient): Promise<void> {
   const server = createServer({ config, client, log });
-  log.attach(server);
 
   let closing = false;
   const shutdown = (reason: string): void => {
@@ -69,7 +68,7 @@ async function serveStdio(config: Config, client: DbsClient): Promise<void> {
     },
   });
   process.stdin.pipe(stdin);
-  await server.connect(new StdioServerTransport(stdin));
+  await server.connect(log.attach(server, new StdioServerTransport(stdin)));
   // Load the credentials SDK after the handshake (a host lists tools right after it), not in the first tool call.
   server.server.oninitialized = () => void setTimeout(() => void client.warmUp?.(), 200).unref();
   log.debug(`ready, region ${config.regionId}${config.endpointOverride ? `, endpoint ${config.endpointOverride.host}` : ''}${describeProxies(config)}`);

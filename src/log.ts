@@ -3,8 +3,10 @@
  * Logging never throws and never recurses: a line that cannot be written is dropped, and once
  * stderr has failed (the host closed it: EPIPE) nothing more is written there.
  */
-import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { watchLogLevel } from './log-level.js';
 import type { LogFormat } from './config.js';
 import { cutText, redactSecrets } from './redact.js';
 
@@ -79,7 +81,8 @@ function writeStderr(line: string): void {
 }
 
 export interface ServerLogger extends Logger {
-  attach(server: McpServer): void;
+  /** Sends log lines to `server`'s client too; connect the server to the transport this returns. */
+  attach(server: McpServer, transport: Transport): Transport;
   setStderrLevel(level: StderrLevel): void;
   setFormat(format: LogFormat): void;
 }
@@ -122,12 +125,11 @@ export function createLogger(options: LoggerOptions = {}): ServerLogger {
     setFormat(next) {
       format = next;
     },
-    attach(target) {
+    attach(target, transport) {
       server = target;
-      // Replaces the SDK's own handler, which would send every level until the client set one.
-      target.server.setRequestHandler(SetLevelRequestSchema, (request) => {
-        clientThreshold = RANK[request.params.level];
-        return {};
+      // The SDK answers logging/setLevel and filters by the level chosen; until a client chooses one, info and up.
+      return watchLogLevel(transport, (level) => {
+        clientThreshold = RANK[level];
       });
     },
   };

@@ -13,10 +13,9 @@ export async function setup(client: DbsClient, config: Config = TEST_CONFIG) {
   const logLines: string[] = [];
   const log = createLogger({ stderrLevel: 'debug', write: (line) => logLines.push(line) });
   const server = createServer({ config, client, log });
-  log.attach(server);
   const mcp = new Client({ name: 'test', version: '1.0.0' });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverTransport), mcp.connect(clientTransport)]);
+  await Promise.all([server.connect(log.attach(server, serverTransport)), mcp.connect(clientTransport)]);
   // With the tool list read, the client checks every structuredContent against the declared output schema too.
   await mcp.listTools();
   return {
