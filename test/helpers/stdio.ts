@@ -14,6 +14,8 @@ export function simulatorEnv(sim: Simulator, extra: Record<string, string> = {})
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret,
     ALIBABA_CLOUD_DBS_ENDPOINT: sim.url,
     ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+    // A developer's own aliyun CLI profile must not pick the default region of a test.
+    ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true',
     ...extra,
   };
 }
