@@ -13,7 +13,7 @@ import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, nextArgumentsOf, SORT_BY, 
 import { TaskDigest } from './digest.js';
 import { renderText } from './render.js';
 import { outputSchema, type ListResult, type Summary } from './schema.js';
-import { parseInstant, type TimeWindow } from './time-window.js';
+import { inCalendar, parseInstant, type TimeWindow } from './time-window.js';
 
 const TOKEN = /^[\x21-\x7e]+$/;
 
@@ -74,6 +74,9 @@ function windowOf(args: ToolInput, nowMs: number): TimeWindow {
   ] as const) {
     if (text && instant === null) {
       throw new ToolError('InvalidInput', `${key} "${text}" is not an ISO 8601 date (2026-11-20), date-time (2026-11-20T08:00:00Z) or age (90m, 24h, 7d, 2w)`);
+    }
+    if (text && instant !== null && !inCalendar(instant)) {
+      throw new ToolError('InvalidInput', `${key} "${text}" falls outside the years 1970 to 9999: give a later date or a shorter age`);
     }
   }
   if (after !== null && before !== null && after >= before) {
