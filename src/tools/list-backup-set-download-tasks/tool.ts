@@ -1,6 +1,6 @@
 /** `list_backup_set_download_tasks`: the download tasks of a plan, with counts, or every field of one task. */
 import * as z from 'zod';
-import type { RawPage } from '../../dbs/page.js';
+import type { RawItem, RawPage } from '../../dbs/page.js';
 import { describeBackupSetDownloadTaskList, type DownloadTaskPageParams } from '../../dbs/operations.js';
 import type { Endpoint } from '../../dbs/endpoint.js';
 import { planNotFound, ToolError } from '../shared/errors.js';
@@ -8,6 +8,7 @@ import { FAILED_STATUSES, STATES } from '../shared/download-task.js';
 import { regionIdSchema, strictInput } from '../shared/input.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { readList } from '../shared/paging.js';
+import { text } from '../shared/raw.js';
 import { defineTool, type ToolRun } from '../shared/tool.js';
 import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, nextArgumentsOf, SORT_BY, type ListInput } from './args.js';
 import { TaskDigest } from './digest.js';
@@ -119,6 +120,16 @@ export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promis
     backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
     pageSize: input.pageSize,
   };
+  // Asked for one task, only that task counts: an endpoint may answer about others under its id.
+  const wanted = input.backupSetDownloadTaskId || undefined;
+  const others = { count: 0, first: '' };
+  const onlyWanted = (items: RawItem[]): RawItem[] => {
+    if (wanted === undefined) return items;
+    const mine = items.filter((raw) => text(raw.BackupSetDownloadTaskId) === wanted);
+    if (others.count === 0 && mine.length < items.length) others.first = text(items.find((raw) => !mine.includes(raw))?.BackupSetDownloadTaskId) ?? 'no id';
+    others.count += items.length - mine.length;
+    return mine;
+  };
   const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
   const { request, page, warnings } = await readList(input, deps, {
     noun: 'task',
@@ -129,8 +140,13 @@ export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promis
             throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
           })
         : describeTaskPage(deps, endpoint, { ...base, pageNum }),
-    fold: (items) => digest.add(items),
+    fold: (items) => digest.add(onlyWanted(items)),
   });
+  if (others.count > 0) {
+    warnings.push(
+      `the endpoint answered ${others.count} task(s) with another id than ${input.backupSetDownloadTaskId} (${others.first.slice(0, 64)}); they are left out`,
+    );
+  }
   const { counts, tasks } = digest.result();
   const summary: Summary = {
     ...counts,

@@ -24,7 +24,7 @@ export interface ToolRun {
   /** Sends a progress notification; undefined when the client asked for none. */
   onProgress?: Progress | undefined;
   onRetry?: ((notice: RetryNotice, pageNum?: number) => void) | undefined;
-  /** Who is calling, as far as the transport tells: an HTTP session, else the bearer token's digest; `local` for stdio. */
+  /** Who is calling, when the transport serves several clients (HTTP); undefined over stdio. */
   clientId?: string | undefined;
 }
 
@@ -65,13 +65,16 @@ function progressSender(extra: ToolExtra): Progress | undefined {
   };
 }
 
-/** The caller's identity for per-client bounds; the token itself is never kept, only a digest of it. */
-function clientIdOf(extra: ToolExtra): string {
+/**
+ * The caller's identity for per-client bounds, when the transport has more than one client: an HTTP
+ * session, else a digest of the bearer token (never the token itself); undefined over stdio.
+ */
+function clientIdOf(extra: ToolExtra): string | undefined {
   if (extra.sessionId !== undefined) return `session:${extra.sessionId}`;
-  const authorization = extra.requestInfo?.headers.authorization;
+  if (extra.requestInfo === undefined) return undefined;
+  const authorization = extra.requestInfo.headers.authorization;
   const token = Array.isArray(authorization) ? authorization[0] : authorization;
-  if (token) return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
-  return extra.requestInfo === undefined ? 'local' : 'anonymous';
+  return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}` : 'anonymous';
 }
 
 function retryLogger(toolName: string, log: Logger): NonNullable<ToolRun['onRetry']> {

@@ -8,8 +8,8 @@ import { DbsError } from '../../dbs/errors.js';
 export const DEFAULT_MAX_WAITS = 50;
 
 export interface WaitGate {
-  /** Takes a place for one wait of `clientId`; the function gives it back. Throws Busy when none is free. */
-  enter(clientId: string): () => void;
+  /** Takes a place for one wait of `clientId` (undefined: the only client); the function gives it back. Throws Busy when none is free. */
+  enter(clientId: string | undefined): () => void;
   load(): { active: number; max: number };
 }
 
@@ -24,8 +24,11 @@ export function createWaitGate(max: number): WaitGate {
   let active = 0;
   return {
     enter(clientId) {
-      const mine = byClient.get(clientId) ?? 0;
-      if (active >= max || mine >= perClient) {
+      const key = clientId ?? '';
+      // The only client of a stdio server may use every place.
+      const limit = clientId === undefined ? max : perClient;
+      const mine = byClient.get(key) ?? 0;
+      if (active >= max || mine >= limit) {
         const which =
           active >= max
             ? `${active} waits in progress, the most this server runs (DBS_MCP_MAX_WAITS)`
@@ -33,15 +36,15 @@ export function createWaitGate(max: number): WaitGate {
         throw new DbsError('Busy', `${which}: let one end first`);
       }
       active += 1;
-      byClient.set(clientId, mine + 1);
+      byClient.set(key, mine + 1);
       let left = false;
       return () => {
         if (left) return;
         left = true;
         active -= 1;
-        const now = (byClient.get(clientId) ?? 1) - 1;
-        if (now === 0) byClient.delete(clientId);
-        else byClient.set(clientId, now);
+        const now = (byClient.get(key) ?? 1) - 1;
+        if (now === 0) byClient.delete(key);
+        else byClient.set(key, now);
       };
     },
     load: () => ({ active, max }),

@@ -69,7 +69,7 @@ export const waitForBackupSetDownloadTaskTool = defineTool({
   output: outputSchema,
   prepare: (args): WaitInput => ({ ...args, backupPlanId: args.backupPlanId || undefined, regionId: args.regionId || undefined }),
   run: async (input, run) => {
-    const leave = waitGateOf(run.client, run.config.maxWaits).enter(run.clientId ?? 'local');
+    const leave = waitGateOf(run.client, run.config.maxWaits).enter(run.clientId);
     try {
       return await waitForDownloadTask(input, { ...run, onLook: lookReporter(input, run) });
     } finally {
