@@ -44,6 +44,7 @@ const DESCRIPTION = [
   'Waits until one DBS backup set download task settles: succeeded, failed (raw init, stop, failed, warning, caught)',
   'or paused (it needs a person); looks every pollIntervalSeconds.',
   'Reaching timeoutSeconds is not an error: the result gives the exact arguments to keep waiting.',
+  'Three failed looks in a row end it with the error.',
   'Sends progress per look.',
 ].join(' ');
 
