@@ -15,6 +15,10 @@ export interface Config {
   maxActiveRequests?: number;
   /** Outbound proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); default none. */
   proxy?: ProxySettings;
+  /** Waits in progress at once, server-wide; default 50. One client may hold half of them. */
+  maxWaits?: number;
+  /** Requests per second that waits' looks may send, all waits together; default 60. */
+  waitRate?: number;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
@@ -148,6 +152,9 @@ export function readConfig(env: Env, notes?: ConfigNotes): Config {
     concurrency: integerSetting(env, 'DBS_MCP_CONCURRENCY', 4, 1, 16),
     // 16: four calls of four pages each at once, well under the API's per-account rate limits.
     maxActiveRequests: integerSetting(env, 'DBS_MCP_MAX_REQUESTS', 16, 1, 256),
+    // 50 waits at one look per 10 s is 5 requests a second; the rate bounds a flood with short intervals.
+    maxWaits: integerSetting(env, 'DBS_MCP_MAX_WAITS', 50, 1, 10_000),
+    waitRate: integerSetting(env, 'DBS_MCP_WAIT_RATE', 60, 1, 1_000),
     proxy: readProxySettings(env),
   };
 }

@@ -15,6 +15,7 @@ import type { HttpConfig } from './config.js';
 import { createRequestPolicy, listenRefusal, type RequestPolicy } from './http-policy.js';
 import { createServer } from './server.js';
 import type { ToolContext } from './tools/context.js';
+import { waitLoad } from './tools/wait-for-backup-set-download-task/gate.js';
 
 export const MCP_PATH = '/mcp';
 export const HEALTH_PATH = '/healthz';
@@ -179,7 +180,10 @@ function admit(gate: Gate, req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') sendJson(res, 405, { status: 'method not allowed' }, { Allow: 'GET, HEAD', Connection: 'close' });
     else {
       const status = state.draining ? 'shutting down' : context.client.busy?.() ? 'busy' : 'ok';
-      sendJson(res, status === 'ok' ? 200 : 503, { status });
+      // Other calls are still served while every wait place is taken: ok, but a new wait would get Busy.
+      const waits = waitLoad(context.client);
+      const full = waits !== null && waits.active >= waits.max;
+      sendJson(res, status === 'ok' ? 200 : 503, full ? { status, waits: 'full' } : { status });
     }
     return false;
   }

@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     timeoutMs: config.timeoutMs,
     maxAttempts: config.maxAttempts,
     maxActiveRequests: config.maxActiveRequests,
+    backgroundPerSecond: config.waitRate,
     userAgent: `dbs-backup-mcp/${SERVER_VERSION}`,
     proxy: config.proxy,
   });

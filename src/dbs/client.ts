@@ -6,12 +6,14 @@ import http from 'node:http';
 import https from 'node:https';
 import { defaultCredentialChain, loadProviderClasses, type CredentialSource } from './credentials.js';
 import { cancelled } from './failures.js';
-import { createRequestLimiter } from './limiter.js';
+import { createRequestLimiter, type BackgroundLane, type Lane, type RequestLimiter } from './limiter.js';
 import { decodedPassword, DIRECT, loadProxyAgents, type ProxySettings } from './proxy.js';
 import { defaultBackoff, withRetries, type RetryNotice } from './retry.js';
-import { sendOnce, type TransportSettings } from './transport.js';
+import { sendOnce, type SignedRequest, type TransportSettings } from './transport.js';
+import { DbsError } from './errors.js';
 import { rememberSecret } from '../redact.js';
 import type { Endpoint } from './endpoint.js';
+import type { ApiAnswer } from './page.js';
 import type { Operation } from './operations.js';
 
 export type { CredentialSource, Credentials } from './credentials.js';
@@ -23,6 +25,10 @@ export interface CallOptions {
   endpoint: Endpoint;
   signal?: AbortSignal | undefined;
   onRetry?: ((notice: RetryNotice) => void) | undefined;
+  /** Epoch ms that bounds the whole call: waiting for a slot, every attempt and every backoff. */
+  deadline?: number | undefined;
+  /** `background` for requests nobody is waiting on right now (a wait's looks): paced, and served after interactive ones. */
+  lane?: Lane | undefined;
 }
 
 export interface DbsClient {
@@ -49,10 +55,42 @@ export interface ClientOptions {
   maxWaitingRequests?: number;
   /** Outbound proxy, as read from the environment; default none. */
   proxy?: ProxySettings;
+  /** Background requests (a wait's looks) started per second, at most; default 60. They hold at most half the slots. */
+  backgroundPerSecond?: number;
+}
+
+const DEFAULT_BACKGROUND_PER_SECOND = 60;
+
+const outOfTime = (host: string): DbsError => new DbsError('Timeout', `no answer from ${host} before the call's own deadline`, { retryable: true });
+
+/** An abort signal for the call's cancellation and its deadline together; the reason tells which. */
+function boundedSignal(signal: AbortSignal | undefined, deadline: number | undefined): AbortSignal | undefined {
+  if (deadline === undefined) return signal;
+  const timeout = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+  return signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+}
+
+/** One attempt: a slot in its lane within the deadline, then one request whose timeout ends by the deadline too. */
+async function attemptOnce(limiter: RequestLimiter, settings: TransportSettings, request: SignedRequest, options: CallOptions): Promise<ApiAnswer> {
+  const { deadline, signal } = options;
+  const host = request.endpoint.host;
+  if (deadline !== undefined && Date.now() >= deadline) throw outOfTime(host);
+  const reason = (): DbsError => (signal?.aborted ? cancelled() : outOfTime(host));
+  // The attempt's deadline starts once it has a slot, not while it waits for one.
+  const release = await limiter.acquire(boundedSignal(signal, deadline), reason, options.lane);
+  try {
+    const left = deadline === undefined ? Infinity : deadline - Date.now();
+    if (left <= 0) throw outOfTime(host);
+    return await sendOnce(left < settings.timeoutMs ? { ...settings, timeoutMs: Math.ceil(left) } : settings, request);
+  } finally {
+    release();
+  }
 }
 
 export function createDbsClient(options: ClientOptions): DbsClient {
-  const limiter = createRequestLimiter(options.maxActiveRequests ?? 16, options.maxWaitingRequests ?? 10_000);
+  const maxActive = options.maxActiveRequests ?? 16;
+  const background: BackgroundLane = { maxActive: Math.ceil(maxActive / 2), perSecond: options.backgroundPerSecond ?? DEFAULT_BACKGROUND_PER_SECOND };
+  const limiter = createRequestLimiter(maxActive, options.maxWaitingRequests ?? 10_000, background);
   const proxy = options.proxy ?? DIRECT;
   // A proxy's error page could echo its password back; redaction removes it by value.
   for (const url of [proxy.https, proxy.http]) if (url) rememberSecret(decodedPassword(url));
@@ -67,22 +105,10 @@ export function createDbsClient(options: ClientOptions): DbsClient {
   const policy = { maxAttempts: options.maxAttempts, backoffMs: options.backoffMs ?? defaultBackoff };
 
   return {
-    async call(operation, params, { endpoint, signal, onRetry }) {
+    async call(operation, params, options) {
+      const { endpoint, signal, onRetry, deadline } = options;
       const request = { endpoint, action: operation.action, query: operation.query(params), urlFields: operation.urlFields, signal };
-      const answer = await withRetries(
-        async () => {
-          // The attempt's deadline starts once it has a slot, not while it waits for one.
-          const release = await limiter.acquire(signal, cancelled);
-          try {
-            return await sendOnce(settings, request);
-          } finally {
-            release();
-          }
-        },
-        policy,
-        signal,
-        onRetry,
-      );
+      const answer = await withRetries(() => attemptOnce(limiter, settings, request, options), { ...policy, deadline }, signal, onRetry);
       return operation.parse(answer, params);
     },
     async warmUp() {

@@ -13,6 +13,8 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** Backoff before attempt n (n >= 2). */
   backoffMs: (attempt: number) => number;
+  /** Epoch ms after which no attempt starts: a retry whose backoff would end past it is not made. */
+  deadline?: number | undefined;
 }
 
 export function defaultBackoff(attempt: number): number {
@@ -53,11 +55,12 @@ export async function withRetries<T>(
     } catch (raw) {
       const error = raw instanceof DbsError ? raw : new DbsError('UnexpectedError', 'the request failed unexpectedly');
       error.attempts = n;
-      if (!error.retryable || n >= policy.maxAttempts || signal?.aborted) {
+      const delayMs = policy.backoffMs(n + 1);
+      const outOfTime = policy.deadline !== undefined && Date.now() + delayMs >= policy.deadline;
+      if (!error.retryable || n >= policy.maxAttempts || signal?.aborted || outOfTime) {
         if (signal?.aborted && error.code !== 'Cancelled') throw cancelled();
         throw error;
       }
-      const delayMs = policy.backoffMs(n + 1);
       onRetry?.({ attempt: n + 1, maxAttempts: policy.maxAttempts, delayMs, error });
       await sleep(delayMs, signal);
     }

@@ -105,3 +105,52 @@ describe('an upstream that echoes what it was sent', () => {
     await expectNormalCallWorks();
   });
 });
+
+describe('waits and one-task lookups against a hostile upstream', () => {
+  const WAIT = 'wait_for_backup_set_download_task';
+  const waitFor = async (args: Record<string, unknown>) => {
+    const started = performance.now();
+    const result = await session.callTool(args, { name: WAIT, timeout: 90_000 });
+    return { result, ms: performance.now() - started };
+  };
+
+  it('answers by timeoutSeconds plus a second or two when the endpoint hangs', async () => {
+    const { result, ms } = await waitFor({ backupSetDownloadTaskId: 't-hang', backupPlanId: 'hang', timeoutSeconds: 1 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/^Timeout: /);
+    expect(ms).toBeLessThan(3_000);
+    await expectNormalCallWorks();
+  });
+
+  it('ends after three failed looks in a row instead of polling to its timeout', async () => {
+    const before = upstream.hits.get('lt-502') ?? 0;
+    const { result, ms } = await waitFor({ backupSetDownloadTaskId: 't-502', backupPlanId: 'lt-502', timeoutSeconds: 30, pollIntervalSeconds: 2 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/^BadResponse: .*\(3 looks in a row failed, so the wait stopped; no look worked\)/);
+    // Three looks of three attempts each, two poll intervals apart.
+    expect((upstream.hits.get('lt-502') ?? 0) - before).toBe(9);
+    expect(ms).toBeLessThan(12_000);
+  });
+
+  it('says what the last look that worked saw when the later ones keep failing', async () => {
+    const { result } = await waitFor({ backupSetDownloadTaskId: 't-once', backupPlanId: 'works-once', timeoutSeconds: 30, pollIntervalSeconds: 2 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/3 looks in a row failed, so the wait stopped; the task was last seen running \(running\) at \d\d:\d\d:\d\d UTC\)/);
+  });
+
+  it('does not take another task for the one asked for, in either tool', async () => {
+    const one = await session.callTool({ backupSetDownloadTaskId: 'wantedC', backupPlanId: 'other-task' });
+    expect(one.isError).toBeFalsy();
+    expect(one.text).toMatch(/^No download task wantedC was found/);
+    expect(one.text).toContain('Warning: the endpoint answered 1 task(s) with another id than wantedC (otherD); they are left out');
+    expect(one.text).not.toContain('Task: otherD');
+    const found = await session.callTool({ backupSetDownloadTaskId: 'wantedC', backupPlanId: 'two-tasks' });
+    expect(found.text).toMatch(/^Download task wantedC /);
+    expect((found.structuredContent as { tasks: { taskId: string }[] }).tasks.map((t) => t.taskId)).toEqual(['wantedC']);
+
+    const waited = await waitFor({ backupSetDownloadTaskId: 'wantedC', backupPlanId: 'two-tasks' });
+    expect(waited.result.structuredContent).toMatchObject({ outcome: 'succeeded', task: { taskId: 'wantedC' } });
+    const other = await waitFor({ backupSetDownloadTaskId: 'wantedC', backupPlanId: 'other-task' });
+    expect(other.result.text).toMatch(/^TaskNotFound: no download task wantedC in backup plan other-task/);
+  });
+});

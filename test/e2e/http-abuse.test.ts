@@ -3,6 +3,7 @@
  * read, idle and slow connections are closed, connections are capped, a closed stderr costs
  * nothing, and after each a normal call still works.
  */
+import { waitGateOf } from '../../src/tools/wait-for-backup-set-download-task/gate.js';
 import { connect, type Socket } from 'node:net';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -243,6 +244,11 @@ describe('/healthz', () => {
       const health = running.url.replace(/\/mcp$/, '/healthz');
       expect(await rawRequest(health, { method: 'GET' })).toMatchObject({ status: 503, body: '{"status":"busy"}' });
       busy = false;
+      expect(await rawRequest(health, { method: 'GET' })).toMatchObject({ status: 200, body: '{"status":"ok"}' });
+      // Every wait place taken: other calls are still served, a new wait would get Busy.
+      const leave = waitGateOf(client, 1).enter(undefined);
+      expect(await rawRequest(health, { method: 'GET' })).toMatchObject({ status: 200, body: '{"status":"ok","waits":"full"}' });
+      leave();
       expect(await rawRequest(health, { method: 'GET' })).toMatchObject({ status: 200, body: '{"status":"ok"}' });
     } finally {
       await running.close();

@@ -85,12 +85,24 @@ export const ANSWERS: Record<string, Answer> = {
         }),
       ]),
     ),
+  // Never answers: the request stays open until the client gives up or the server closes.
+  hang: () => undefined,
+  // A task other than the one asked for, under its id.
+  'other-task': (_req, res) => json(res, 200, page([task('otherD', { BackupSetDownloadStatus: 'running' })])),
+  // Two tasks, the one asked for not the newest.
+  'two-tasks': (_req, res) =>
+    json(res, 200, page([task('t-newer', { BackupSetDownloadCreateTime: 1_800_000_000_000, BackupSetDownloadStatus: 'running' }), task('wantedC')])),
   'echo-error': (req, res) =>
     json(res, 403, { Code: 'Forbidden', Message: `you sent ${req.headers.authorization} and ${req.headers['x-acs-security-token']}` }),
 };
 
+/** Plans whose first request gets a running task and every later one the HTML 502 page. */
+export const WORKS_ONCE_PLAN = 'works-once';
+
 export async function startHostileUpstream(): Promise<HostileUpstream> {
   const hits = new Map<string, number>();
+  ANSWERS[WORKS_ONCE_PLAN] = (req, res) =>
+    hits.get(WORKS_ONCE_PLAN) === 1 ? json(res, 200, page([task('t-once', { BackupSetDownloadStatus: 'running' })])) : ANSWERS['lt-502']!(req, res);
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const plan = new URL(req.url ?? '/', 'http://x').searchParams.get('BackupPlanId') ?? NORMAL_PLAN;

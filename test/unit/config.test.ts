@@ -14,6 +14,8 @@ describe('readConfig', () => {
       maxAttempts: 3,
       concurrency: 4,
       maxActiveRequests: 16,
+      maxWaits: 50,
+      waitRate: 60,
       proxy: DIRECT,
     });
   });
@@ -32,6 +34,8 @@ describe('readConfig', () => {
         DBS_MCP_MAX_ATTEMPTS: '5',
         DBS_MCP_CONCURRENCY: '8',
         DBS_MCP_MAX_REQUESTS: '32',
+        DBS_MCP_MAX_WAITS: '200',
+        DBS_MCP_WAIT_RATE: '20',
       }),
     ).toEqual({
       regionId: 'ap-southeast-1',
@@ -40,6 +44,8 @@ describe('readConfig', () => {
       maxAttempts: 5,
       concurrency: 8,
       maxActiveRequests: 32,
+      maxWaits: 200,
+      waitRate: 20,
       proxy: DIRECT,
     });
   });
@@ -73,6 +79,8 @@ describe('readConfig', () => {
     ['ALIBABA_CLOUD_REGION_ID', 'cn-', /ALIBABA_CLOUD_REGION_ID must look like cn-hangzhou/],
     ['ALIBABA_CLOUD_DBS_ENDPOINT', 'ftp://example.com', /ALIBABA_CLOUD_DBS_ENDPOINT: expected host\[:port\]/],
     ['DBS_MCP_MAX_REQUESTS', '0', /DBS_MCP_MAX_REQUESTS must be a whole number from 1 to 256/],
+    ['DBS_MCP_MAX_WAITS', '0', /DBS_MCP_MAX_WAITS must be a whole number from 1 to 10000/],
+    ['DBS_MCP_WAIT_RATE', '5000', /DBS_MCP_WAIT_RATE must be a whole number from 1 to 1000/],
   ])('rejects %s=%s with a message naming it', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(message);

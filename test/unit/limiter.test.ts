@@ -40,3 +40,54 @@ describe('createRequestLimiter', () => {
     expect(limiter.load()).toEqual({ active: 0, waiting: 0 });
   });
 });
+
+describe('the background lane', () => {
+  it('serves a waiting interactive request before background ones, and gives background at most its share', async () => {
+    const limiter = createRequestLimiter(2, 100, { maxActive: 1, perSecond: 1_000 });
+    const order: string[] = [];
+    const firstBackground = await limiter.acquire(undefined, cancelled, 'background');
+    const secondBackground = limiter.acquire(undefined, cancelled, 'background').then((release) => (order.push('background'), release));
+    // The background lane is full at one slot: the other slot is still free for an interactive request.
+    const interactive = await limiter.acquire(undefined, cancelled, 'interactive');
+    const laterInteractive = limiter.acquire(undefined, cancelled, 'interactive').then((release) => (order.push('interactive'), release));
+    // Past the background request's pacing, into the line.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(limiter.load()).toEqual({ active: 2, waiting: 2 });
+    firstBackground();
+    (await laterInteractive)();
+    interactive();
+    (await secondBackground)();
+    expect(order).toEqual(['interactive', 'background']);
+    expect(limiter.load()).toEqual({ active: 0, waiting: 0 });
+  });
+
+  it('starts background requests no faster than its rate, evenly spaced', async () => {
+    const limiter = createRequestLimiter(16, 100, { maxActive: 8, perSecond: 20 });
+    const started = performance.now();
+    const times: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        limiter.acquire(undefined, cancelled, 'background').then((release) => {
+          times.push(performance.now() - started);
+          release();
+        }),
+      ),
+    );
+    // 20 a second: one every 50 ms, the first at once.
+    expect(times[0]).toBeLessThan(30);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(45);
+    // An interactive request is not paced.
+    const before = performance.now();
+    (await limiter.acquire(undefined, cancelled))();
+    expect(performance.now() - before).toBeLessThan(10);
+  });
+
+  it('lets a cancelled background request out of its pacing at once', async () => {
+    const limiter = createRequestLimiter(4, 100, { maxActive: 2, perSecond: 1 });
+    (await limiter.acquire(undefined, cancelled, 'background'))();
+    const controller = new AbortController();
+    const paced = limiter.acquire(controller.signal, cancelled, 'background');
+    controller.abort();
+    await expect(paced).rejects.toMatchObject({ code: 'Cancelled' });
+  });
+});

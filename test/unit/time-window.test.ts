@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../../src/tools/list-backup-set-download-tasks/time-window.js';
+import { inputSchema, toListInput } from '../../src/tools/list-backup-set-download-tasks/tool.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 
@@ -38,5 +39,26 @@ describe('parseInstant', () => {
     '-7d',
   ])('%j names no instant', (text) => {
     expect(parseInstant(text, NOW)).toBeNull();
+  });
+});
+
+describe('time arguments outside the calendar', () => {
+  const args = (extra: Record<string, unknown>) => inputSchema.parse({ backupPlanId: 'dbs1plan', ...extra });
+
+  it.each([
+    ['createdAfter', '200000w'],
+    ['createdBefore', '999999d'],
+    ['createdAfter', '1969-12-31'],
+  ])('refuses %s %j as InvalidInput, naming it', (key, value) => {
+    expect(() => toListInput(args({ [key]: value }), NOW)).toThrow(
+      expect.objectContaining({ code: 'InvalidInput', message: `${key} "${value}" falls outside the years 1970 to 9999: give a later date or a shorter age` }),
+    );
+  });
+
+  it('takes the edges of the calendar', () => {
+    expect(toListInput(args({ createdAfter: '1970-01-01', createdBefore: '9999-12-31T23:59:59Z' }), NOW).window).toEqual({
+      after: 0,
+      before: Date.UTC(9999, 11, 31, 23, 59, 59),
+    });
   });
 });

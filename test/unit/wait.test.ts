@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { DbsClient } from '../../src/dbs/client.js';
+import type { CallOptions, DbsClient } from '../../src/dbs/client.js';
 import { DbsError } from '../../src/dbs/errors.js';
 import { describeBackupSetDownloadTaskList, type DownloadTaskPageParams } from '../../src/dbs/operations.js';
 import type { RawItem, RawPage } from '../../src/dbs/page.js';
 import { renderWaitText, waitedText } from '../../src/tools/wait-for-backup-set-download-task/render.js';
-import { nextWaitArguments, outcomeOf, waitForDownloadTask, type Clock, type WaitInput } from '../../src/tools/wait-for-backup-set-download-task/wait.js';
+import {
+  KEPT_TRANSITIONS,
+  nextWaitArguments,
+  outcomeOf,
+  waitForDownloadTask,
+  type Clock,
+  type WaitInput,
+} from '../../src/tools/wait-for-backup-set-download-task/wait.js';
 import { fakeCall } from '../helpers/fake-client.js';
 import { TEST_CONFIG } from '../helpers/in-memory.js';
 
@@ -117,6 +124,61 @@ describe('waitForDownloadTask', () => {
     ).rejects.toMatchObject({
       code: 'TaskNotFound',
       message: 'no download task dbstk1 in backup plan dbs1plan in region cn-hangzhou',
+    });
+  });
+
+  it('takes a status that only changes case for no change', async () => {
+    const client = scriptedClient(['running', 'Running', 'RUNNING', 'running', 'finish']);
+    const result = await waitForDownloadTask(INPUT, { client, config: TEST_CONFIG, clock: fakeClock() });
+    expect(result.transitions.map((t) => t.status)).toEqual(['running', 'finish']);
+    expect(result.transitionsDropped).toBe(0);
+  });
+
+  it('keeps the newest transitions only, and counts the ones left out', async () => {
+    const flips = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 'checking' : 'schedule'));
+    const clock = fakeClock();
+    const result = await waitForDownloadTask({ ...INPUT, timeoutSeconds: 290 }, { client: scriptedClient(flips), config: TEST_CONFIG, clock });
+    expect(result.looks).toBe(30);
+    expect(result.transitions).toHaveLength(KEPT_TRANSITIONS);
+    expect(result.transitionsDropped).toBe(30 - KEPT_TRANSITIONS);
+    expect(result.transitions[0]!.at).toBe('2026-12-03T09:01:40.000Z');
+    expect(renderWaitText(result)).toContain(`Seen (${30 - KEPT_TRANSITIONS} earlier changes left out): 09:01:40 checking -> 09:01:50 schedule`);
+  });
+
+  it('ends after three failed looks in a row with the last error and what was seen before', async () => {
+    const client = scriptedClient(['running', throttled(), 'running', throttled(), throttled(), throttled(), 'finish']);
+    await expect(waitForDownloadTask(INPUT, { client, config: TEST_CONFIG, clock: fakeClock() })).rejects.toMatchObject({
+      code: 'Throttling.User',
+      message:
+        'Request was denied due to user flow control. (3 looks in a row failed, so the wait stopped; the task was last seen running (running) at 09:00:00 UTC)',
+    });
+    expect(client.requests).toHaveLength(6);
+  });
+
+  it('bounds every look by the time left, and sends looks in the background lane', async () => {
+    const options: CallOptions[] = [];
+    const client: DbsClient = {
+      call: async (_operation, _params, callOptions) => {
+        options.push(callOptions);
+        return {
+          requestId: null,
+          pageNum: 0,
+          pageSize: 30,
+          totalElements: 1,
+          totalPages: 1,
+          items: [{ BackupSetDownloadTaskId: 'dbstk1', BackupSetDownloadStatus: 'running' }],
+        } as never;
+      },
+    };
+    const before = Date.now();
+    await waitForDownloadTask({ ...INPUT, timeoutSeconds: 20 }, { client, config: TEST_CONFIG, clock: fakeClock() });
+    const after = Date.now();
+    expect(options.map((o) => o.lane)).toEqual(['background', 'background', 'background']);
+    // Looks at 0, 10 and 20 s of the wait's clock: 20, 10 and 0 s left, plus the last look's 1.5 s.
+    const left = options.map((o) => o.deadline!);
+    [21_500, 11_500, 1_500].forEach((ms, i) => {
+      expect(left[i]).toBeGreaterThanOrEqual(before + ms);
+      expect(left[i]).toBeLessThanOrEqual(after + ms);
     });
   });
 

@@ -25,6 +25,15 @@ function utc(year: number, month: number, day: number, hour = 0, minute = 0, sec
   return same ? ms : null;
 }
 
+// Instants a task can have and a date-time can write back: year 1970 to year 9999.
+const EARLIEST_MS = Date.UTC(1970, 0, 1);
+const LATEST_MS = Date.UTC(10_000, 0, 1);
+
+/** False for an instant before 1970 or past 9999 (`200000w` ago): no task has it, and the API refuses it. */
+export function inCalendar(ms: number): boolean {
+  return ms >= EARLIEST_MS && ms < LATEST_MS;
+}
+
 /**
  * The instant `text` names, in epoch ms, or null when it names none. A date is midnight UTC; a date-time
  * without a zone is UTC; an age (`90m`, `24h`, `7d`, `2w`) is counted back from `nowMs`.

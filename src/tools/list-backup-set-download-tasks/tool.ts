@@ -1,6 +1,6 @@
 /** `list_backup_set_download_tasks`: the download tasks of a plan, with counts, or every field of one task. */
 import * as z from 'zod';
-import type { RawPage } from '../../dbs/page.js';
+import type { RawItem, RawPage } from '../../dbs/page.js';
 import { describeBackupSetDownloadTaskList, type DownloadTaskPageParams } from '../../dbs/operations.js';
 import type { Endpoint } from '../../dbs/endpoint.js';
 import { planNotFound, ToolError } from '../shared/errors.js';
@@ -8,12 +8,13 @@ import { FAILED_STATUSES, STATES } from '../shared/download-task.js';
 import { regionIdSchema, strictInput } from '../shared/input.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { readList } from '../shared/paging.js';
+import { text } from '../shared/raw.js';
 import { defineTool, type ToolRun } from '../shared/tool.js';
 import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, nextArgumentsOf, SORT_BY, type ListInput } from './args.js';
 import { TaskDigest } from './digest.js';
 import { renderText } from './render.js';
 import { outputSchema, type ListResult, type Summary } from './schema.js';
-import { parseInstant, type TimeWindow } from './time-window.js';
+import { inCalendar, parseInstant, type TimeWindow } from './time-window.js';
 
 const TOKEN = /^[\x21-\x7e]+$/;
 
@@ -75,6 +76,9 @@ function windowOf(args: ToolInput, nowMs: number): TimeWindow {
     if (text && instant === null) {
       throw new ToolError('InvalidInput', `${key} "${text}" is not an ISO 8601 date (2026-11-20), date-time (2026-11-20T08:00:00Z) or age (90m, 24h, 7d, 2w)`);
     }
+    if (text && instant !== null && !inCalendar(instant)) {
+      throw new ToolError('InvalidInput', `${key} "${text}" falls outside the years 1970 to 9999: give a later date or a shorter age`);
+    }
   }
   if (after !== null && before !== null && after >= before) {
     throw new ToolError('InvalidInput', 'createdAfter must be earlier than createdBefore (createdBefore is exclusive)');
@@ -116,6 +120,16 @@ export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promis
     backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
     pageSize: input.pageSize,
   };
+  // Asked for one task, only that task counts: an endpoint may answer about others under its id.
+  const wanted = input.backupSetDownloadTaskId || undefined;
+  const others = { count: 0, first: '' };
+  const onlyWanted = (items: RawItem[]): RawItem[] => {
+    if (wanted === undefined) return items;
+    const mine = items.filter((raw) => text(raw.BackupSetDownloadTaskId) === wanted);
+    if (others.count === 0 && mine.length < items.length) others.first = text(items.find((raw) => !mine.includes(raw))?.BackupSetDownloadTaskId) ?? 'no id';
+    others.count += items.length - mine.length;
+    return mine;
+  };
   const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
   const { request, page, warnings } = await readList(input, deps, {
     noun: 'task',
@@ -126,8 +140,13 @@ export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promis
             throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
           })
         : describeTaskPage(deps, endpoint, { ...base, pageNum }),
-    fold: (items) => digest.add(items),
+    fold: (items) => digest.add(onlyWanted(items)),
   });
+  if (others.count > 0) {
+    warnings.push(
+      `the endpoint answered ${others.count} task(s) with another id than ${input.backupSetDownloadTaskId} (${others.first.slice(0, 64)}); they are left out`,
+    );
+  }
   const { counts, tasks } = digest.result();
   const summary: Summary = {
     ...counts,

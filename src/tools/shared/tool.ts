@@ -2,6 +2,7 @@
  * The one way to declare a tool: it owns registration, annotations, timing and logs, progress
  * notifications, retry logs, error results and structuredContent, so a tool says only what it does.
  */
+import { createHash } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -23,6 +24,8 @@ export interface ToolRun {
   /** Sends a progress notification; undefined when the client asked for none. */
   onProgress?: Progress | undefined;
   onRetry?: ((notice: RetryNotice, pageNum?: number) => void) | undefined;
+  /** Who is calling, when the transport serves several clients (HTTP); undefined over stdio. */
+  clientId?: string | undefined;
 }
 
 /** What the server hands every tool: settings, the DBS client and the log (its ToolServices). */
@@ -62,6 +65,18 @@ function progressSender(extra: ToolExtra): Progress | undefined {
   };
 }
 
+/**
+ * The caller's identity for per-client bounds, when the transport has more than one client: an HTTP
+ * session, else a digest of the bearer token (never the token itself); undefined over stdio.
+ */
+function clientIdOf(extra: ToolExtra): string | undefined {
+  if (extra.sessionId !== undefined) return `session:${extra.sessionId}`;
+  if (extra.requestInfo === undefined) return undefined;
+  const authorization = extra.requestInfo.headers.authorization;
+  const token = Array.isArray(authorization) ? authorization[0] : authorization;
+  return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}` : 'anonymous';
+}
+
 function retryLogger(toolName: string, log: Logger): NonNullable<ToolRun['onRetry']> {
   return (notice, pageNum) =>
     log.warning(
@@ -98,7 +113,15 @@ async function call<In extends z.ZodObject, Out extends z.ZodObject, Input>(
   const started = Date.now();
   try {
     const { client, config, log } = context;
-    const result = await spec.run(input, { client, config, signal: extra.signal, onProgress: progressSender(extra), onRetry: retryLogger(spec.name, log) });
+    const run: ToolRun = {
+      client,
+      config,
+      signal: extra.signal,
+      onProgress: progressSender(extra),
+      onRetry: retryLogger(spec.name, log),
+      clientId: clientIdOf(extra),
+    };
+    const result = await spec.run(input, run);
     const line = spec.logLine(result, input, Date.now() - started);
     log[line.level](line.message);
     return { content: [{ type: 'text', text: spec.render(result, input) }], structuredContent: result as Record<string, unknown> };

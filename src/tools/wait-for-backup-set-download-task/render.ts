@@ -10,6 +10,9 @@ export function waitedText(seconds: number): string {
   return durationText(Math.round(seconds));
 }
 
+const MAX_STATUS_CHARS = 40;
+const clipStatus = (status: string): string => (status.length > MAX_STATUS_CHARS ? `${status.slice(0, MAX_STATUS_CHARS)}...` : status);
+
 export function renderWaitText(result: WaitResult): string {
   const { task } = result;
   const id = task.taskId ?? 'the task';
@@ -34,8 +37,10 @@ export function renderWaitText(result: WaitResult): string {
       break;
   }
   for (const warning of result.warnings) lines.push(`Warning: ${warning}`);
-  const seen = result.transitions.map((t) => `${t.at.slice(11, 19)} ${t.status ?? t.state}`);
-  lines.push(`Seen: ${seen.join(' -> ')}`);
+  // A status is a short word; a longer one is cut so that the line stays readable.
+  const seen = result.transitions.map((t) => `${t.at.slice(11, 19)} ${clipStatus(t.status ?? t.state)}`);
+  const dropped = result.transitionsDropped > 0 ? ` (${result.transitionsDropped} earlier changes left out)` : '';
+  lines.push(`Seen${dropped}: ${seen.join(' -> ')}`);
   lines.push(...taskDetailLines(task));
   return lines.join('\n');
 }

@@ -15,7 +15,9 @@ export const outputSchema = z.object({
   waitedSeconds: z.number(),
   looks: z.number().int(),
   task: downloadTaskSchema,
+  /** The newest changes of state, at most 20; `transitionsDropped` counts the older ones left out. */
   transitions: z.array(transitionSchema),
+  transitionsDropped: z.number().int(),
   /** Looks that failed after their retries, in words; the wait went on past them. */
   warnings: z.array(z.string()),
   /** The arguments that keep waiting, on `timeout`; null otherwise. */

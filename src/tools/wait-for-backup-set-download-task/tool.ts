@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { regionIdSchema, strictInput } from '../shared/input.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { defineTool, type ToolRun } from '../shared/tool.js';
+import { waitGateOf } from './gate.js';
 import { renderWaitText } from './render.js';
 import { outputSchema } from './schema.js';
 import { waitForDownloadTask, type LookReport, type WaitInput } from './wait.js';
@@ -43,6 +44,7 @@ const DESCRIPTION = [
   'Waits until one DBS backup set download task settles: succeeded, failed (raw init, stop, failed, warning, caught)',
   'or paused (it needs a person); looks every pollIntervalSeconds.',
   'Reaching timeoutSeconds is not an error: the result gives the exact arguments to keep waiting.',
+  'Three failed looks in a row end it with the error.',
   'Sends progress per look.',
 ].join(' ');
 
@@ -67,7 +69,14 @@ export const waitForBackupSetDownloadTaskTool = defineTool({
   input: inputSchema,
   output: outputSchema,
   prepare: (args): WaitInput => ({ ...args, backupPlanId: args.backupPlanId || undefined, regionId: args.regionId || undefined }),
-  run: (input, run) => waitForDownloadTask(input, { ...run, onLook: lookReporter(input, run) }),
+  run: async (input, run) => {
+    const leave = waitGateOf(run.client, run.config.maxWaits).enter(run.clientId);
+    try {
+      return await waitForDownloadTask(input, { ...run, onLook: lookReporter(input, run) });
+    } finally {
+      leave();
+    }
+  },
   render: renderWaitText,
   logLine: (result, input, ms) => ({
     level: 'info',

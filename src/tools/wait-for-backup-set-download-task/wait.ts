@@ -13,6 +13,12 @@ import type { Outcome, Transition, WaitResult } from './schema.js';
 
 // Request ids kept in the result: enough to trace the last looks without growing with the wait.
 const KEPT_REQUEST_IDS = 10;
+// Changes of state kept in the result, the newest: a task that flips back and forth must not grow it.
+export const KEPT_TRANSITIONS = 20;
+// Looks that fail in a row before the wait gives up: an endpoint that keeps failing will not heal in time.
+export const MAX_FAILED_LOOKS = 3;
+// A look that starts at the deadline still gets this long to answer, so the last look is not lost.
+const LAST_LOOK_MS = 1_500;
 
 export interface WaitInput {
   backupSetDownloadTaskId: string;
@@ -86,20 +92,33 @@ export function taskNotFound(input: WaitInput, regionId: string): ToolError {
   return new ToolError('TaskNotFound', `no download task ${input.backupSetDownloadTaskId}${plan} in region ${regionId}`);
 }
 
-/** The one call of DescribeBackupSetDownloadTaskList: the first page of a lookup by task id. */
-function describeTaskPage(deps: WaitDeps, endpoint: Endpoint, request: DownloadTaskPageParams): Promise<RawPage> {
+/**
+ * The one call of DescribeBackupSetDownloadTaskList: the first page of a lookup by task id, in the
+ * background lane (paced, behind interactive calls) and done by `deadline` (epoch ms), retries included.
+ */
+function describeTaskPage(deps: WaitDeps, endpoint: Endpoint, request: DownloadTaskPageParams, deadline: number): Promise<RawPage> {
   return deps.client.call(describeBackupSetDownloadTaskList, request, {
     endpoint,
     signal: deps.signal,
     onRetry: (notice) => deps.onRetry?.(notice, request.pageNum),
+    deadline,
+    lane: 'background',
   });
 }
 
+/** Where one look happens and by when it must be done (epoch ms). */
+interface LookTarget {
+  endpoint: Endpoint;
+  regionId: string;
+  deadline: number;
+}
+
 /** One look: the task as it is now, or the retryable error that every attempt of the look met. */
-async function look(input: WaitInput, deps: WaitDeps, endpoint: Endpoint, regionId: string, requestIds: string[]): Promise<DownloadTask | DbsError> {
+async function look(input: WaitInput, deps: WaitDeps, target: LookTarget, requestIds: string[]): Promise<DownloadTask | DbsError> {
+  const { endpoint, regionId } = target;
   try {
     const request = { backupSetDownloadTaskId: input.backupSetDownloadTaskId, backupPlanId: input.backupPlanId || undefined, pageSize: 30, pageNum: 0 };
-    const page = await describeTaskPage(deps, endpoint, request).catch((error: unknown) => {
+    const page = await describeTaskPage(deps, endpoint, request, target.deadline).catch((error: unknown) => {
       throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
     });
     if (page.requestId !== null) requestIds.push(page.requestId);
@@ -117,7 +136,9 @@ async function look(input: WaitInput, deps: WaitDeps, endpoint: Endpoint, region
 interface Watch {
   looks: number;
   task: DownloadTask | null;
+  /** The newest KEPT_TRANSITIONS changes; `transitionsDropped` counts the older ones left out. */
   transitions: Transition[];
+  transitionsDropped: number;
   requestIds: string[];
   /** Looks that failed since the last one that worked, and the error of the latest. */
   failedLooks: number;
@@ -131,17 +152,35 @@ function record(watch: Watch, seen: DownloadTask | DbsError, at: number): void {
     return;
   }
   const previous = watch.transitions[watch.transitions.length - 1];
-  if (previous === undefined || previous.status !== seen.status || previous.state !== seen.state) {
+  // `running` then `Running` is the same status written differently, not a change.
+  if (previous === undefined || previous.status?.toLowerCase() !== seen.status?.toLowerCase() || previous.state !== seen.state) {
     watch.transitions.push({ at: isoTime(at), state: seen.state, status: seen.status });
+    if (watch.transitions.length > KEPT_TRANSITIONS) {
+      watch.transitions.shift();
+      watch.transitionsDropped += 1;
+    }
   }
   watch.task = seen;
   watch.failedLooks = 0;
 }
 
+/** The error that ends a wait whose looks kept failing, with the state the last good look saw. */
+function gaveUp(watch: Watch, error: DbsError): DbsError {
+  const { task } = watch;
+  const last = watch.transitions[watch.transitions.length - 1];
+  const seen =
+    task === null || last === undefined
+      ? 'no look worked'
+      : `the task was last seen ${task.state} (${task.status ?? 'no status'}) at ${last.at.slice(11, 19)} UTC`;
+  const message = `${error.message} (${watch.failedLooks} looks in a row failed, so the wait stopped; ${seen})`;
+  return new DbsError(error.code, message, { httpStatus: error.httpStatus, requestId: error.requestId, retryable: error.retryable, attempts: error.attempts });
+}
+
 /**
  * Looks at the task at once, then every poll interval, until it settles or the timeout is reached;
- * the last look falls on the deadline. A look whose attempts all fail with a retryable error does
- * not end the wait; any other failure does, as does a task that is not there.
+ * the last look falls on the deadline, and every look is bounded by the time left. A look whose
+ * attempts all fail with a retryable error does not end the wait unless MAX_FAILED_LOOKS fail in a
+ * row; any other failure does, as does a task that is not there.
  */
 export async function waitForDownloadTask(input: WaitInput, deps: WaitDeps): Promise<WaitResult> {
   const { config, signal } = deps;
@@ -150,16 +189,19 @@ export async function waitForDownloadTask(input: WaitInput, deps: WaitDeps): Pro
   const endpoint = resolveEndpoint(regionId, config.endpointOverride);
   const started = clock.now();
   const deadline = started + input.timeoutSeconds * 1000;
-  const watch: Watch = { looks: 0, task: null, transitions: [], requestIds: [], failedLooks: 0, lastFailure: null };
+  const watch: Watch = { looks: 0, task: null, transitions: [], transitionsDropped: 0, requestIds: [], failedLooks: 0, lastFailure: null };
 
   let outcome: Outcome = 'timeout';
   for (;;) {
     if (signal?.aborted) throw cancelled();
     watch.looks += 1;
     const at = clock.now();
-    const seen = await look(input, deps, endpoint, regionId, watch.requestIds);
+    // The client's deadline is on the wall clock; the time left is the wait's own.
+    const lookDeadline = Date.now() + Math.max(0, deadline - at) + LAST_LOOK_MS;
+    const seen = await look(input, deps, { endpoint, regionId, deadline: lookDeadline }, watch.requestIds);
     record(watch, seen, at);
     const failed = seen instanceof DbsError;
+    if (failed && watch.failedLooks >= MAX_FAILED_LOOKS) throw gaveUp(watch, seen);
     deps.onLook?.({ look: watch.looks, elapsedMs: clock.now() - started, task: failed ? null : seen, error: failed ? seen : null });
     const settled = failed ? null : outcomeOf(seen.state);
     if (settled !== null) {
@@ -190,6 +232,7 @@ function resultOf(input: WaitInput, watch: Watch, outcome: Outcome, request: Wai
     looks: watch.looks,
     task,
     transitions: watch.transitions,
+    transitionsDropped: watch.transitionsDropped,
     warnings,
     next: outcome === 'timeout' ? nextWaitArguments(input) : null,
   };
