@@ -42,7 +42,7 @@ const id = (what: string, example: string) =>
 const instant = (description: string) => z.string().max(40).optional().describe(description);
 
 const inputShape = {
-  backupPlanId: id('Backup plan ID; omit for every plan of the region(s)', 'dbs1hvb0wxxxxxx'),
+  backupPlanId: id('Backup plan ID', 'dbs1hvb0wxxxxxx').describe('Backup plan ID, e.g. dbs1hvb0wxxxxxx; omit for every plan of the region(s)'),
   backupSetDownloadTaskId: id('Download task ID (one task)', 'dbstooi01exxxxx'),
   pageSize: z.literal([30, 50, 100], { error: 'pageSize must be 30, 50 or 100' }).optional().describe('30, 50 or 100; default 30, 100 with allPages'),
   pageNum: z.number().int().min(0).max(100_000).default(0).describe('Zero-based page'),
