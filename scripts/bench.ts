@@ -7,6 +7,7 @@ import { coldStart } from './bench/cold-start.js';
 import { createContext, type BenchContext } from './bench/context.js';
 import { memory } from './bench/memory.js';
 import { pages } from './bench/pages.js';
+import { regionWide } from './bench/region-wide.js';
 import { perCall } from './bench/per-call.js';
 import { httpLoad } from './bench/http-load.js';
 import { formatTable, ms, type Row } from './bench/report.js';
@@ -18,6 +19,7 @@ const sections: { name: string; run: (ctx: BenchContext) => Promise<Row[]> }[] =
   { name: 'per call', run: perCall },
   { name: 'memory', run: memory },
   { name: 'pages', run: pages },
+  { name: 'region-wide', run: regionWide },
   { name: 'HTTP load', run: httpLoadRows },
 ];
 

@@ -38,6 +38,7 @@ function exampleCalls(): Omit<ToolExample, 'text'>[] {
       args: { backupPlanId: PLAN, allPages: true, states: ['failed'], limit: 3 },
     },
     { tool: 'list_backup_set_download_tasks', title: 'every field of one task', args: { backupSetDownloadTaskId: finished } },
+    { tool: 'list_backup_set_download_tasks', title: 'every plan of the region at once (no backupPlanId)', args: { limit: 5 } },
     {
       tool: 'wait_for_backup_set_download_task',
       title: 'a download that is already done',

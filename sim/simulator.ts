@@ -38,6 +38,8 @@ export interface Fault {
   message?: string;
   /** Only requests for this action; default: any. */
   action?: string;
+  /** Only requests for this BackupPlanId, so one plan of an account can fail; default: any. */
+  backupPlanId?: string;
 }
 
 /** A step of a task's timeline: these fields are set on the task once `afterMs` have passed. */
@@ -109,6 +111,9 @@ export interface Simulator {
   removeCredential(accessKeyId: string): void;
   /** Client sockets open right now. */
   openConnections(): number;
+  /** The most API requests in progress at once (received, not yet answered) since the start or the last reset. */
+  peakInFlight(): number;
+  resetPeakInFlight(): void;
   /** Destroys every socket, hung ones included, and stops listening. */
   close(): Promise<void>;
 }
@@ -676,6 +681,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const sockets = new Set<Socket>();
   const pendingDelays = new Set<() => void>();
   let latencyMs = options.latencyMs ?? 0;
+  let inFlight = 0;
+  let peak = 0;
   let itemsShape: ItemsShape = options.itemsShape ?? 'wrapped';
   let closing: Promise<void> | undefined;
   let endpoint = '';
@@ -706,9 +713,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   };
 
-  const takeFault = (pageNum: number | undefined, action: string | undefined): Fault | undefined => {
+  const takeFault = (pageNum: number | undefined, action: string | undefined, planId: string | undefined): Fault | undefined => {
     const index = faults.findIndex(
-      (q) => (q.fault.pageNum === undefined || q.fault.pageNum === pageNum) && (q.fault.action === undefined || q.fault.action === action),
+      (q) =>
+        (q.fault.pageNum === undefined || q.fault.pageNum === pageNum) &&
+        (q.fault.action === undefined || q.fault.action === action) &&
+        (q.fault.backupPlanId === undefined || q.fault.backupPlanId === planId),
     );
     const queued = faults[index];
     if (!queued) return undefined;
@@ -794,7 +804,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     } else {
       const call: IncomingCall = { method: req.method, queryPairs, headers: req.headersDistinct, body };
       const rejection = authenticate(call, { credentials, nonces, maxClockSkewMs, nowMs: receivedAt }, exchange);
-      const fault = rejection ? undefined : takeFault(record.pageNum, record.action);
+      const fault = rejection ? undefined : takeFault(record.pageNum, record.action, query.BackupPlanId);
       advanceTimelines(receivedAt);
       const businessAnswer = (): Reply => {
         if (record.action === REGIONS_ACTION) return describeRegions(regions, exchange);
@@ -812,12 +822,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent || res.destroyed) return;
-      const message = error instanceof Error ? error.message : String(error);
-      res.writeHead(500, { 'content-type': JSON_CONTENT_TYPE });
-      res.end(JSON.stringify({ Code: 'SimulatorError', Message: message }));
-    });
+    peak = Math.max(peak, (inFlight += 1));
+    handle(req, res)
+      .finally(() => (inFlight -= 1))
+      .catch((error: unknown) => {
+        if (res.headersSent || res.destroyed) return;
+        const message = error instanceof Error ? error.message : String(error);
+        res.writeHead(500, { 'content-type': JSON_CONTENT_TYPE });
+        res.end(JSON.stringify({ Code: 'SimulatorError', Message: message }));
+      });
   };
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(onRequest);
   server.on('connection', (socket: Socket) => {
@@ -874,6 +887,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     openConnections() {
       return sockets.size;
+    },
+    peakInFlight() {
+      return peak;
+    },
+    resetPeakInFlight() {
+      peak = inFlight;
     },
     close() {
       closing ??= (async () => {

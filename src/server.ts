@@ -18,7 +18,8 @@ export function createServer(context: ToolContext, _options: ServerOptions = {})
       capabilities: { logging: {} },
       instructions:
         'Answers questions about Alibaba Cloud DBS backups: list_backup_plans discovers the backup plans of a region (status, database, precheck errors) ' +
-        "and gives their ids; list_backup_set_download_tasks then answers about a plan's backup set download tasks (status, failures, sizes, timing); " +
+        "and gives their ids; list_backup_set_download_tasks answers about a plan's backup set download tasks (status, failures, sizes, timing), " +
+        'or, without backupPlanId, about every plan of the region(s) in one call (which plans failed, data moved, most common failure); ' +
         'wait_for_backup_set_download_task waits for one download to settle.',
     },
   );

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { callTool, PLAN_ID, startServer, type BenchContext } from './context.js';
 import { rss } from './rpc.js';
 import { count, mb, type Row } from './report.js';
+import { ACCOUNT } from '../../sim/fixtures.js';
 
 const WARM_UP_CALLS = 2_000;
 const MEASURED_CALLS = 2_000;
@@ -15,8 +16,9 @@ const GROWTH_TARGET = 15 * 1024 * 1024;
 const PEAK_TARGET = 160 * 1024 * 1024;
 
 function argsFor(i: number): Record<string, unknown> {
-  // One call in twenty reads the whole plan; the rest walk its pages with varying filters.
+  // One call in twenty reads the whole plan, one in twenty every plan of the account; the rest walk its pages with varying filters.
   if (i % 20 === 0) return { backupPlanId: PLAN_ID, pageSize: 100, allPages: true, maxPages: 24 };
+  if (i % 20 === 10) return { regionIds: ACCOUNT.regions };
   if (i % 20 === 5) return { backupPlanId: PLAN_ID, pageSize: 50, pageNum: i % 47, states: ['failed', 'running'] };
   return { backupPlanId: PLAN_ID, pageSize: 100, pageNum: i % 24, limit: 1 + (i % 100) };
 }
@@ -53,7 +55,7 @@ export async function memory(ctx: BenchContext): Promise<Row[]> {
       },
       {
         section,
-        figure: `RSS growth over the next ${count(MEASURED_CALLS)} calls (${allPages} with allPages)`,
+        figure: `RSS growth over the next ${count(MEASURED_CALLS)} calls (${allPages} with allPages, ${allPages} region-wide)`,
         value: mb(growth),
         target: `<= ${mb(GROWTH_TARGET)}`,
         reference: `RSS after the warm-up; ${mb(end.total)} after`,

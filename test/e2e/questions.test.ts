@@ -4,7 +4,7 @@
  * Every expected answer is worked out here from the raw fixtures, independently of the server's code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTasks } from '../../sim/fixtures.js';
+import { ACCOUNT, makeTasks } from '../../sim/fixtures.js';
 import { startSimulator, type RawTask, type Simulator } from '../../sim/simulator.js';
 import { simulatorEnv, spawnServer, type StdioSession } from '../helpers/stdio.js';
 
@@ -38,7 +38,7 @@ const minute = (ms: number): string => new Date(ms).toISOString().slice(0, 16).r
 let sim: Simulator;
 let session: StdioSession;
 beforeAll(async () => {
-  sim = await startSimulator({ plans: { [PLAN]: plan, [BIG]: big, [EMPTY]: [], [RECENT]: recent } });
+  sim = await startSimulator({ plans: { [PLAN]: plan, [BIG]: big, [EMPTY]: [], [RECENT]: recent, ...ACCOUNT.tasks }, backupPlans: ACCOUNT.backupPlans });
   session = await spawnServer(simulatorEnv(sim));
 });
 afterAll(async () => {
@@ -303,5 +303,66 @@ describe('questions a model answers from the text alone', () => {
     const raw = pages.reduce((sum, page) => sum + Buffer.byteLength(page), 0);
     expect(table(text)).toHaveLength(plan.length);
     expect(Buffer.byteLength(text) / raw).toBeLessThanOrEqual(0.25);
+  });
+});
+
+/** The per-plan table of a region-wide answer: plan id -> cells by header name. */
+function planTable(text: string): Map<string, Record<string, string>> {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('plan | name | '));
+  expect(start, text).toBeGreaterThanOrEqual(0);
+  const header = lines[start]!.split(' | ');
+  const rows = new Map<string, Record<string, string>>();
+  for (const l of lines.slice(start + 1)) {
+    const cells = l.split(' | ');
+    if (cells.length !== header.length) break;
+    rows.set(cells[0]!, Object.fromEntries(header.map((h, i) => [h, cells[i]!])));
+  }
+  return rows;
+}
+
+describe('account questions, each answered by one region-wide call from the text alone', () => {
+  const accountTasks = Object.values(ACCOUNT.tasks).flat();
+  const planOf = (t: RawTask): string => String(t.BackupPlanId);
+  let calls = 0;
+  const askOnce = async (args: Record<string, unknown>): Promise<string> => {
+    calls += 1;
+    return ask(args);
+  };
+
+  it('Which plans had failed downloads this week?', async () => {
+    const weekAgo = ACCOUNT.nowMs - 7 * 24 * HOUR;
+    const before = calls;
+    const rows = planTable(await askOnce({ allRegions: true, createdAfter: new Date(weekAgo).toISOString() }));
+    expect(calls - before).toBe(1);
+    const expected = new Map<string, number>();
+    for (const t of accountTasks) if (isFailed(t) && created(t) >= weekAgo) expected.set(planOf(t), (expected.get(planOf(t)) ?? 0) + 1);
+    const answered = [...rows].filter(([, row]) => number(row.failed!) > 0).map(([planId, row]) => [planId, number(row.failed!)]);
+    expect(new Map(answered as [string, number][])).toEqual(expected);
+    expect(rows.size).toBe(ACCOUNT.planIds.length);
+  });
+
+  it('How much data did successful downloads move, across plans?', async () => {
+    const states = byState(await askOnce({ allRegions: true }));
+    const moved = accountTasks.filter((t) => status(t) === 'finish').reduce((sum, t) => sum + Number(t.BackupSetDataSize ?? 0), 0);
+    expect(Math.abs(states.succeeded!.bytes - moved) / moved).toBeLessThan(0.05);
+    expect(states.succeeded!.count).toBe(accountTasks.filter((t) => status(t) === 'finish').length);
+  });
+
+  it('What is the most common failure across plans, and which plans did it hit?', async () => {
+    const text = await askOnce({ allRegions: true });
+    const lines = text.split('\n');
+    const first = lines[lines.findIndex((l) => l.startsWith('Failures by reason across plans')) + 1]!;
+    const m = /^- ([\d,]+) × "(.*)": (.*)$/.exec(first)!;
+    const [top, topCount] = Object.entries(ACCOUNT.countsByError).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+    expect([m[2], number(m[1]!)]).toEqual([top, topCount]);
+    const hit = new Set(accountTasks.filter((t) => isFailed(t) && t.ErrMessage === top).map(planOf));
+    expect(new Set(m[3]!.split(', ').map((p) => p.split(' ')[0]))).toEqual(hit);
+  });
+
+  it('How many downloads are not finished?', async () => {
+    const text = await askOnce({ allRegions: true });
+    const notFinished = accountTasks.filter((t) => ['check_pass', 'checking', 'schedule', 'running', 'pause'].includes(status(t))).length;
+    expect(number(line(text, /^Not finished: ([\d,]+) /)[1]!)).toBe(notFinished);
   });
 });

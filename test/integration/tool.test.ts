@@ -44,16 +44,23 @@ describe('tools/list', () => {
       'includeUrls',
       'regionId',
       'clientToken',
+      'regionIds',
+      'allRegions',
+      'maxPlans',
     ]);
     expect(tool.inputSchema.additionalProperties).toBe(false);
-    expect(Object.keys(tool.outputSchema?.properties ?? {})).toEqual(['request', 'page', 'summary', 'tasks', 'warnings', 'nextArguments']);
+    expect(Object.keys(tool.outputSchema?.properties ?? {})).toEqual(['request', 'page', 'summary', 'tasks', 'warnings', 'nextArguments', 'scope', 'plans']);
   });
 });
 
 describe('tools/call input checks', () => {
   it.each([
-    [{}, /^InvalidInput: give backupPlanId or backupSetDownloadTaskId/],
-    [{ backupPlanId: '', backupSetDownloadTaskId: '' }, /^InvalidInput: give backupPlanId or backupSetDownloadTaskId/],
+    [{ backupPlanId: 'p', allRegions: true }, /^InvalidInput: regionIds and allRegions read every plan of their regions: leave out backupPlanId/],
+    [{ backupSetDownloadTaskId: 't', regionIds: ['cn-shanghai'] }, /^InvalidInput: regionIds and allRegions read every plan/],
+    [{ regionId: 'cn-hangzhou', allRegions: true }, /^InvalidInput: give one of regionId, regionIds and allRegions, not regionId and allRegions/],
+    [{ regionIds: [] }, /regionIds/],
+    [{ regionIds: ['CN_HANGZHOU'] }, /each of regionIds looks like cn-hangzhou/],
+    [{ maxPlans: 501 }, /maxPlans/],
     [{ backupPlanId: 'p', pageSize: 40 }, /pageSize must be 30, 50 or 100/],
     [{ backupPlanId: 'p', pageNum: -1 }, /pageNum/],
     [{ backupPlanId: 'p', pageNum: 1.5 }, /pageNum/],
@@ -71,7 +78,7 @@ describe('tools/call input checks', () => {
     [{ backupPlanId: 'p', regionId: 'CN_HANGZHOU' }, /regionId looks like cn-hangzhou/],
     [
       { backupPlanId: 'p', pagesize: 50 },
-      /unknown key\(s\) pagesize; allowed keys: backupPlanId, backupSetDownloadTaskId, pageSize, pageNum, allPages, maxPages, states, createdAfter, createdBefore, sortBy, limit, includeUrls, regionId, clientToken/,
+      /unknown key\(s\) pagesize; allowed keys: backupPlanId, backupSetDownloadTaskId, pageSize, pageNum, allPages, maxPages, states, createdAfter, createdBefore, sortBy, limit, includeUrls, regionId, clientToken, regionIds, allRegions, maxPlans/,
     ],
     [{ backupPlanId: 'p; rm -rf' }, /Backup plan ID takes letters, digits/],
     [{ backupPlanId: 'x'.repeat(65) }, /at most 64 characters/],

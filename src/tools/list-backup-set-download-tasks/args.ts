@@ -6,6 +6,11 @@ import type { TimeWindow } from './time-window.js';
 export const MAX_PAGES = 100;
 /** Tasks listed unless `limit` says otherwise. */
 export const DEFAULT_LIMIT = 100;
+/** Tasks listed in a region-wide answer unless `limit` says otherwise: the plan table comes first. */
+export const DEFAULT_ACCOUNT_LIMIT = 50;
+/** Plans one region-wide call reads unless `maxPlans` says otherwise, and the most it may say. */
+export const DEFAULT_MAX_PLANS = 50;
+export const MAX_PLANS = 500;
 /** maxPages unless given, with allPages. */
 export const DEFAULT_MAX_PAGES = 50;
 export const SORT_BY = ['created', 'finished'] as const;
@@ -26,6 +31,15 @@ export interface ListInput {
   includeUrls: boolean;
   regionId?: string | undefined;
   clientToken?: string | undefined;
+  /** Region-wide only (no plan or task id): the regions and how many plans to read. */
+  regionIds?: string[] | undefined;
+  allRegions?: boolean | undefined;
+  maxPlans?: number | undefined;
+}
+
+/** True when the call covers every plan of its regions rather than one plan or one task. */
+export function isRegionWide(input: Pick<ListInput, 'backupPlanId' | 'backupSetDownloadTaskId'>): boolean {
+  return !input.backupPlanId && !input.backupSetDownloadTaskId;
 }
 
 /** The arguments every follow-up call repeats: what to read and how to filter it, never the client token. */
@@ -43,7 +57,7 @@ function selectionArguments(input: ListInput, args: Record<string, unknown>): Re
   if (input.window.after !== null) args.createdAfter = new Date(input.window.after).toISOString();
   if (input.window.before !== null) args.createdBefore = new Date(input.window.before).toISOString();
   if (input.sortBy !== 'created') args.sortBy = input.sortBy;
-  if (input.limit !== DEFAULT_LIMIT) args.limit = input.limit;
+  if (input.limit !== (isRegionWide(input) ? DEFAULT_ACCOUNT_LIMIT : DEFAULT_LIMIT)) args.limit = input.limit;
   if (input.includeUrls) args.includeUrls = true;
   return args;
 }
@@ -75,4 +89,15 @@ export function wholePlanArgumentsOf(input: ListInput, totalElements: number | n
   // pageSize 100 and maxPages DEFAULT_MAX_PAGES are the defaults with allPages.
   if (pages > DEFAULT_MAX_PAGES) args.maxPages = pages;
   return selectionArguments(input, args);
+}
+
+/** The arguments of a region-wide call with the same regions and filters, changed by `changes` (e.g. a higher maxPlans). */
+export function regionWideArgumentsOf(input: ListInput, changes: Record<string, unknown>): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  if (input.regionId) args.regionId = input.regionId;
+  if (input.regionIds?.length) args.regionIds = input.regionIds;
+  if (input.allRegions) args.allRegions = true;
+  if (input.maxPlans !== undefined && input.maxPlans !== DEFAULT_MAX_PLANS) args.maxPlans = input.maxPlans;
+  if (input.maxPages !== DEFAULT_MAX_PAGES) args.maxPages = input.maxPages;
+  return selectionArguments(input, Object.assign(args, changes));
 }

@@ -4,10 +4,11 @@ import { count, humanSize, pageNumRange, pagePosition, shortTime } from '../shar
 import { TOOL_NAMES } from '../shared/names.js';
 import { cell, clip } from '../shared/table.js';
 import { taskDetailLines } from '../shared/task-detail.js';
-import { wholePlanArgumentsOf, type ListInput } from './args.js';
+import { renderAccountText } from './account-text.js';
+import { isRegionWide, wholePlanArgumentsOf, type ListInput } from './args.js';
 import { NONE, NO_ERROR_MESSAGE, type ListResult, type Summary } from './schema.js';
 
-const call = (args: Record<string, unknown>): string => `${TOOL_NAMES.listBackupSetDownloadTasks} with ${JSON.stringify(args)}`;
+export const call = (args: Record<string, unknown>): string => `${TOOL_NAMES.listBackupSetDownloadTasks} with ${JSON.stringify(args)}`;
 
 function windowText(input: ListInput): string | null {
   const { after, before } = input.window;
@@ -18,7 +19,7 @@ function windowText(input: ListInput): string | null {
   return null;
 }
 
-function filterText(input: ListInput): string {
+export function filterText(input: ListInput): string {
   const parts: string[] = [];
   if (input.states.length > 0) parts.push(`states ${input.states.join('/')}`);
   const window = windowText(input);
@@ -26,7 +27,7 @@ function filterText(input: ListInput): string {
   return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }
 
-const ORDER: Record<ListInput['sortBy'], string> = {
+export const ORDER: Record<ListInput['sortBy'], string> = {
   created: 'newest first by creation time',
   finished: 'newest first by finish time, unfinished last',
 };
@@ -47,13 +48,13 @@ function coverageLines(result: ListResult, input: ListInput): string[] {
   return lines;
 }
 
-function stateCounts(summary: Summary): string {
+export function stateCounts(summary: Summary): string {
   const parts = STATES.filter((s) => summary.byState[s] > 0).map((s) => `${s} ${count(summary.byState[s])} (${humanSize(summary.dataSizeBytesByState[s])})`);
   return `By state (count, data size): ${parts.join(', ')}.`;
 }
 
 /** The raw statuses behind each state, with their meanings; null when every raw status is its state's own name. */
-function rawStatusLine(summary: Summary): string | null {
+export function rawStatusLine(summary: Summary): string | null {
   const groups: string[] = [];
   for (const state of STATES) {
     const statuses = Object.keys(summary.byStatus).filter((status) => stateOf(status === NONE ? null : status) === state);
@@ -102,7 +103,7 @@ function row(task: DownloadTask): string {
   ].join(' | ');
 }
 
-function urlLines(result: ListResult): string[] {
+export function urlLines(result: ListResult): string[] {
   const withUrls = result.tasks.filter((t) => t.internetUrl || t.intranetUrl);
   if (withUrls.length > 0) {
     // Only reached with includeUrls: the caller asked for these links explicitly.
@@ -137,6 +138,7 @@ function oneTaskText(result: ListResult, input: ListInput): string {
 
 export function renderText(result: ListResult, input: ListInput): string {
   if (input.backupSetDownloadTaskId) return oneTaskText(result, input);
+  if (isRegionWide(input)) return renderAccountText(result, input);
   const { summary, page } = result;
   const lines = coverageLines(result, input);
   const total = page.totalElements === null ? '' : `, ${count(page.totalElements)} in total`;

@@ -6,11 +6,24 @@ import type { Endpoint } from '../../dbs/endpoint.js';
 import { planNotFound, ToolError } from '../shared/errors.js';
 import { FAILED_STATUSES, STATES } from '../shared/download-task.js';
 import { regionIdSchema, strictInput } from '../shared/input.js';
+import { checkRegionScope, regionScopeShape } from '../shared/regions.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { readList } from '../shared/paging.js';
 import { text } from '../shared/raw.js';
 import { defineTool, type ToolRun } from '../shared/tool.js';
-import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, nextArgumentsOf, SORT_BY, type ListInput } from './args.js';
+import { listAccountTasks } from './account.js';
+import {
+  DEFAULT_ACCOUNT_LIMIT,
+  DEFAULT_LIMIT,
+  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_PLANS,
+  isRegionWide,
+  MAX_PAGES,
+  MAX_PLANS,
+  nextArgumentsOf,
+  SORT_BY,
+  type ListInput,
+} from './args.js';
 import { TaskDigest } from './digest.js';
 import { renderText } from './render.js';
 import { outputSchema, type ListResult, type Summary } from './schema.js';
@@ -30,12 +43,12 @@ const id = (what: string, example: string) =>
 const instant = (description: string) => z.string().max(40).optional().describe(description);
 
 const inputShape = {
-  backupPlanId: id('Backup plan ID', 'dbs1hvb0wxxxxxx'),
+  backupPlanId: id('Backup plan ID', 'dbs1hvb0wxxxxxx').describe('Backup plan ID, e.g. dbs1hvb0wxxxxxx; omit for every plan of the region(s)'),
   backupSetDownloadTaskId: id('Download task ID (one task)', 'dbstooi01exxxxx'),
   pageSize: z.literal([30, 50, 100], { error: 'pageSize must be 30, 50 or 100' }).optional().describe('30, 50 or 100; default 30, 100 with allPages'),
   pageNum: z.number().int().min(0).max(100_000).default(0).describe('Zero-based page'),
   allPages: z.boolean().default(false).describe('Read from pageNum to the last page, at most maxPages'),
-  maxPages: z.number().int().min(1).max(MAX_PAGES).default(DEFAULT_MAX_PAGES).describe('Page cap for allPages'),
+  maxPages: z.number().int().min(1).max(MAX_PAGES).default(DEFAULT_MAX_PAGES).describe('Page cap for allPages; per plan region-wide'),
   states: z
     .array(z.enum(STATES, { error: `states are ${STATES.join(', ')}` }))
     .max(STATES.length)
@@ -44,7 +57,13 @@ const inputShape = {
   createdAfter: instant('Created at/after: ISO date (midnight UTC), date-time (UTC unless zoned) or age: 90m, 24h, 7d, 2w'),
   createdBefore: instant('Created before; as createdAfter'),
   sortBy: z.enum(SORT_BY, { error: 'sortBy is created or finished' }).default('created').describe('Newest first by creation or finish time'),
-  limit: z.number().int().min(1).max(1000).default(DEFAULT_LIMIT).describe('Most tasks listed (the summary counts all)'),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe(`Most tasks listed (the summary counts all); default ${DEFAULT_LIMIT}, ${DEFAULT_ACCOUNT_LIMIT} region-wide`),
   includeUrls: z.boolean().default(false).describe('Show download URLs (they give access to backup data)'),
   regionId: regionIdSchema('Region, e.g. cn-hangzhou (default: ALIBABA_CLOUD_REGION_ID)'),
   clientToken: z
@@ -53,6 +72,8 @@ const inputShape = {
     .regex(TOKEN, 'clientToken takes printable ASCII without spaces')
     .optional()
     .describe('Idempotency token (first page only)'),
+  ...regionScopeShape,
+  maxPlans: z.number().int().min(1).max(MAX_PLANS).default(DEFAULT_MAX_PLANS).describe('Most plans read region-wide'),
 };
 
 export const inputSchema = strictInput(inputShape);
@@ -61,6 +82,8 @@ export type ToolInput = z.infer<typeof inputSchema>;
 const DESCRIPTION = [
   'DBS backup set download tasks of a plan, with counts and sizes by state, database types and failures by reason; or every field of one task.',
   'One page per call unless allPages (for whole-plan questions).',
+  'Without backupPlanId: every plan of the region (regionIds, allRegions: several) read whole in one call, with a row per plan and sums across plans;',
+  'use it for account questions (which plans failed, data moved, most common failure, what is not finished).',
   `States: pending (checking, check_pass, schedule), running, paused, succeeded (finish), failed (${FAILED_STATUSES.join(', ')};`,
   'init = precheck failed, never started; stop = download failed), unknown.',
 ].join(' ');
@@ -90,8 +113,10 @@ function windowOf(args: ToolInput, nowMs: number): TimeWindow {
 export function toListInput(args: ToolInput, nowMs = Date.now()): ListInput {
   const backupPlanId = args.backupPlanId || undefined;
   const backupSetDownloadTaskId = args.backupSetDownloadTaskId || undefined;
-  if (!backupPlanId && !backupSetDownloadTaskId) {
-    throw new ToolError('InvalidInput', 'give backupPlanId or backupSetDownloadTaskId (one of them is required)');
+  const regionWide = isRegionWide({ backupPlanId, backupSetDownloadTaskId });
+  checkRegionScope(args);
+  if (!regionWide && (args.regionIds?.length || args.allRegions)) {
+    throw new ToolError('InvalidInput', 'regionIds and allRegions read every plan of their regions: leave out backupPlanId and backupSetDownloadTaskId');
   }
   const window = windowOf(args, nowMs);
   const { createdAfter: _after, createdBefore: _before, ...rest } = args;
@@ -99,7 +124,9 @@ export function toListInput(args: ToolInput, nowMs = Date.now()): ListInput {
     ...rest,
     backupPlanId,
     backupSetDownloadTaskId,
-    pageSize: args.pageSize ?? (args.allPages ? 100 : 30),
+    limit: args.limit ?? (regionWide ? DEFAULT_ACCOUNT_LIMIT : DEFAULT_LIMIT),
+    // Region-wide calls read every page of each plan, as allPages does.
+    pageSize: args.pageSize ?? (args.allPages || regionWide ? 100 : 30),
     states: [...new Set(args.states)],
     window,
   };
@@ -115,6 +142,9 @@ function describeTaskPage(deps: ToolRun, endpoint: Endpoint, request: DownloadTa
 }
 
 export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promise<ListResult> {
+  if (isRegionWide(input)) {
+    return listAccountTasks(input, deps, (endpoint, request) => describeTaskPage(deps, endpoint, request));
+  }
   const base = {
     backupPlanId: input.backupPlanId || undefined,
     backupSetDownloadTaskId: input.backupSetDownloadTaskId || undefined,
