@@ -51,11 +51,17 @@ export interface ClientOptions {
   proxy?: ProxySettings;
 }
 
+// Shorter values would be redacted inside ordinary words.
+const PROXY_PASSWORD_MIN = 4;
+
 export function createDbsClient(options: ClientOptions): DbsClient {
   const limiter = createRequestLimiter(options.maxActiveRequests ?? 16, options.maxWaitingRequests ?? 10_000);
   const proxy = options.proxy ?? DIRECT;
-  // A proxy's error page could echo its password back; redaction removes it by value.
-  for (const url of [proxy.https, proxy.http]) if (url) rememberSecret(decodedPassword(url));
+  // A proxy's error page could echo its password back; redaction removes it by value, in both its
+  // forms, short ones too (a proxy's own reason phrase is cleared of any length: see failures.ts).
+  for (const url of [proxy.https, proxy.http]) {
+    if (url) for (const password of [url.password, decodedPassword(url)]) rememberSecret(password, PROXY_PASSWORD_MIN);
+  }
   const settings: TransportSettings = {
     credentials: options.credentials ?? defaultCredentialChain(),
     userAgent: options.userAgent ?? 'dbs-backup-mcp',

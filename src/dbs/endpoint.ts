@@ -1,4 +1,5 @@
 /** Where requests go: a DBS endpoint resolved from the region, or an explicit override. */
+import { oneLine } from '../redact.js';
 
 export interface Endpoint {
   protocol: 'https' | 'http';
@@ -55,10 +56,12 @@ export function parseEndpoint(value: string): Endpoint {
     rest = rest.slice(scheme[0].length);
   }
   if (rest.endsWith('/')) rest = rest.slice(0, -1);
+  // Never echoed: the value would carry a password to the log. DBS requests are signed, not logged in to.
+  if (rest.includes('@')) throw new Error('has a user name or password (user:password@); give scheme, host and port only');
   const match = HOST_PORT.exec(rest);
   const port = match?.[1] === undefined ? undefined : Number(match[1]);
   if (!match || (port !== undefined && (port < 1 || port > 65535))) {
-    throw new Error(`expected host[:port] or http(s)://host[:port], got "${value}"`);
+    throw new Error(`expected host[:port] or http(s)://host[:port], got "${oneLine(value.slice(0, 300))}"`);
   }
   return { protocol, host: rest.toLowerCase() };
 }
