@@ -8,6 +8,7 @@ import { FAILED_STATUSES, STATES } from '../shared/download-task.js';
 import { regionIdSchema, strictInput } from '../shared/input.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { readList } from '../shared/paging.js';
+import { impossibleSizes } from '../shared/raw-task.js';
 import { defineTool, type ToolRun } from '../shared/tool.js';
 import { DEFAULT_LIMIT, DEFAULT_MAX_PAGES, MAX_PAGES, nextArgumentsOf, SORT_BY, type ListInput } from './args.js';
 import { TaskDigest } from './digest.js';
@@ -117,6 +118,7 @@ export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promis
     pageSize: input.pageSize,
   };
   const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
+  let oversized = 0;
   const { request, page, warnings } = await readList(input, deps, {
     noun: 'task',
     // ClientToken makes one request idempotent: it goes with the first page only.
@@ -126,8 +128,13 @@ export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promis
             throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
           })
         : describeTaskPage(deps, endpoint, { ...base, pageNum }),
-    fold: (items) => digest.add(items),
+    fold: (items) => {
+      oversized += impossibleSizes(items);
+      digest.add(items);
+    },
   });
+  if (oversized > 0)
+    warnings.push(`${oversized} task(s) reported a data size past ${Number.MAX_SAFE_INTEGER} bytes, which cannot be real: counted as not reported`);
   const { counts, tasks } = digest.result();
   const summary: Summary = {
     ...counts,
