@@ -179,14 +179,24 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
     const reported = optionalCount(body.HttpStatusCode);
     const httpStatus = status >= 400 ? status : (reported ?? status);
     const detail = isObject(body.AccessDeniedDetail) ? optionalString(body.AccessDeniedDetail.AuthAction) : undefined;
-    throw new DbsError(cutText(code, 100), message, {
+    throw new DbsError(identifier(code), message, {
       httpStatus,
       requestId: requestId ?? undefined,
       retryable: isRetryableApiError(code, status >= 400 ? status : undefined),
-      authAction: detail,
+      authAction: identifier(detail),
     });
   }
   return { requestId, body };
+}
+
+// Error codes and RAM actions are identifiers ("Forbidden.RAM", "dbs:DescribeBackupPlanList").
+const IDENTIFIER = /^[\w.:/-]{1,100}$/;
+
+/** An identifier from upstream as is; anything else quoted, so that it cannot read as the server's own words. */
+function identifier(text: string): string;
+function identifier(text: string | undefined): string | undefined;
+function identifier(text: string | undefined): string | undefined {
+  return text === undefined || IDENTIFIER.test(text) ? text : JSON.stringify(cutText(text, 100));
 }
 
 function badPage(message: string): DbsError {
