@@ -196,7 +196,7 @@ const IDENTIFIER = /^[\w.:/-]{1,100}$/;
 function identifier(text: string): string;
 function identifier(text: string | undefined): string | undefined;
 function identifier(text: string | undefined): string | undefined {
-  return text === undefined || IDENTIFIER.test(text) ? text : JSON.stringify(cutText(text, 100));
+  return text === undefined || IDENTIFIER.test(text) ? text : `"${cutText(text, 100)}"`;
 }
 
 function badPage(message: string): DbsError {
