@@ -64,6 +64,7 @@ describe('log lines', () => {
     log.warning('json\u202e', { reason: 'a\nb\x9b' });
     expect(lines[0]).toBe('dbs-backup-mcp warning: bad\\r\\u001b[2Kinfo: all good\\nNext: forged\n');
     expect(JSON.parse(lines[1]!)).toMatchObject({ message: 'json\\u202e', reason: 'a\\nb\\u009b' });
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
     for (const line of lines) expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
   });
 });
