@@ -93,8 +93,8 @@ export function redactSecrets(text: string): string {
 
 // C0 controls (newlines, ESC), DEL, C1 controls, zero-width and direction marks, line and paragraph
 // separators, bidi embeddings, overrides and isolates, the BOM, and lone surrogates.
-// eslint-disable-next-line no-control-regex -- control characters are what this looks for
 const UNSAFE_CHARS =
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': ' ' };
 
