@@ -99,6 +99,12 @@ function requestIdsOf(message: unknown): RequestId[] {
   return messages.filter((m) => isJSONRPCRequest(m)).map((m) => m.id);
 }
 
+/** The request path for the access log: a query (which may carry a token) is never written. */
+function loggedPath(url: string | undefined): string {
+  const [path = '/', query] = (url ?? '/').split('?', 2);
+  return query === undefined ? path : `${path}?***`;
+}
+
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -268,7 +274,7 @@ function createBoundedServer(http: HttpConfig, gate: Gate): NodeHttpServer {
     },
     (req, res) => {
       const started = performance.now();
-      res.on('close', () => log.debug(`${req.method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)} ms`));
+      res.on('close', () => log.debug(`${req.method} ${loggedPath(req.url)} ${res.statusCode} ${Math.round(performance.now() - started)} ms`));
       handle(gate, req, res).catch((error: unknown) => {
         log.error(`http: ${(error as Error)?.stack ?? String(error)}`);
         if (res.headersSent) res.destroy();

@@ -8,7 +8,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { watchLogLevel } from './log-level.js';
 import type { LogFormat } from './config.js';
-import { cutText, redactSecrets } from './redact.js';
+import { upstreamText } from './redact.js';
 
 /** Extra facts for a JSON log line; text lines carry them in the message already. */
 export type LogFields = Record<string, string | number | boolean | null>;
@@ -61,9 +61,7 @@ export function formatLine(format: LogFormat, level: LoggingLevel, message: stri
 }
 
 function redactFields(fields: LogFields): LogFields {
-  return Object.fromEntries(
-    Object.entries(fields).map(([name, value]) => [name, typeof value === 'string' ? redactSecrets(cutText(value, MAX_LINE_CHARS)) : value]),
-  );
+  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, typeof value === 'string' ? upstreamText(value, MAX_LINE_CHARS) : value]));
 }
 
 let stderrBroken: boolean | undefined;
@@ -103,7 +101,8 @@ export function createLogger(options: LoggerOptions = {}): ServerLogger {
     if (emitting) return;
     emitting = true;
     try {
-      const text = redactSecrets(cutText(message, MAX_LINE_CHARS));
+      // One entry is one line: a newline, carriage return or terminal escape in a message cannot forge or hide another.
+      const text = upstreamText(message, MAX_LINE_CHARS);
       if (RANK[level] >= threshold) write(formatLine(format, level, text, fields && redactFields(fields), now()));
       if (RANK[level] >= clientThreshold && server?.isConnected()) {
         void server.sendLoggingMessage({ level, logger: 'dbs-backup-mcp', data: text }).catch(() => undefined);

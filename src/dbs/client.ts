@@ -87,13 +87,19 @@ async function attemptOnce(limiter: RequestLimiter, settings: TransportSettings,
   }
 }
 
+// Shorter values would be redacted inside ordinary words.
+const PROXY_PASSWORD_MIN = 4;
+
 export function createDbsClient(options: ClientOptions): DbsClient {
   const maxActive = options.maxActiveRequests ?? 16;
   const background: BackgroundLane = { maxActive: Math.ceil(maxActive / 2), perSecond: options.backgroundPerSecond ?? DEFAULT_BACKGROUND_PER_SECOND };
   const limiter = createRequestLimiter(maxActive, options.maxWaitingRequests ?? 10_000, background);
   const proxy = options.proxy ?? DIRECT;
-  // A proxy's error page could echo its password back; redaction removes it by value.
-  for (const url of [proxy.https, proxy.http]) if (url) rememberSecret(decodedPassword(url));
+  // A proxy's error page could echo its password back; redaction removes it by value, in both its
+  // forms, short ones too (a proxy's own reason phrase is cleared of any length: see failures.ts).
+  for (const url of [proxy.https, proxy.http]) {
+    if (url) for (const password of [url.password, decodedPassword(url)]) rememberSecret(password, PROXY_PASSWORD_MIN);
+  }
   const settings: TransportSettings = {
     credentials: options.credentials ?? defaultCredentialChain(),
     userAgent: options.userAgent ?? 'dbs-backup-mcp',

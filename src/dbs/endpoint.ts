@@ -1,4 +1,5 @@
 /** Where requests go: a DBS endpoint resolved from the region, or an explicit override. */
+import { oneLine } from '../redact.js';
 
 export interface Endpoint {
   protocol: 'https' | 'http';
@@ -55,12 +56,25 @@ export function parseEndpoint(value: string): Endpoint {
     rest = rest.slice(scheme[0].length);
   }
   if (rest.endsWith('/')) rest = rest.slice(0, -1);
+  // Never echoed: the value would carry a password to the log. DBS requests are signed, not logged in to.
+  if (rest.includes('@')) throw new Error('expected host[:port] or http(s)://host[:port], without user:password@ (the value is not shown: it holds one)');
   const match = HOST_PORT.exec(rest);
   const port = match?.[1] === undefined ? undefined : Number(match[1]);
   if (!match || (port !== undefined && (port < 1 || port > 65535))) {
-    throw new Error(`expected host[:port] or http(s)://host[:port], got "${value}"`);
+    throw new Error(`expected host[:port] or http(s)://host[:port], got "${oneLine(value.slice(0, 300))}"`);
   }
   return { protocol, host: rest.toLowerCase() };
+}
+
+const CENTRAL_REGION = 'cn-hangzhou';
+
+/**
+ * Where a lookup in `regionId` really went, in words: a region without an endpoint of its own is
+ * answered by the central one, which is no lookup scoped to that region.
+ */
+export function lookupPlace(regionId: string, host: string): string {
+  if (host !== CENTRAL_HOST || regionId === CENTRAL_REGION) return `in region ${regionId}`;
+  return `at ${host}, the endpoint region ${regionId} shares with ${CENTRAL_REGION} and other regions`;
 }
 
 export function resolveEndpoint(regionId: string, override: Endpoint | null): Endpoint {

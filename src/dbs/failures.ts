@@ -3,8 +3,10 @@
  * and answers that are not DBS speaking (redirects, proxy refusals, oversized bodies). The API's own
  * error bodies are read in page.ts. Retryable only where sending the same request again can help.
  */
+import { STATUS_CODES } from 'node:http';
 import { DbsError } from './errors.js';
-import { describeProxy } from './proxy.js';
+import { decodedPassword, describeProxy, safeDecode } from './proxy.js';
+import { redactSecrets, upstreamText } from '../redact.js';
 import type { Endpoint } from './endpoint.js';
 
 export function cancelled(): DbsError {
@@ -92,10 +94,22 @@ export function credentialsFailure(wasCancelled: boolean, timeoutMs: number): Db
   return new DbsError('Timeout', `the credentials provider did not answer within ${timeoutMs} ms (DBS_MCP_TIMEOUT_MS)`, { retryable: true });
 }
 
+/**
+ * The proxy's reason phrase as the message shows it: the standard phrase bare, anything else quoted,
+ * on one line and cleared of the proxy's user name and password, whatever their length.
+ */
+function reasonPhrase(proxy: URL, status: number, statusText: string | undefined): string {
+  if (!statusText) return '';
+  if (statusText === STATUS_CODES[status]) return ` ${statusText}`;
+  const own = [proxy.password, decodedPassword(proxy), proxy.username, safeDecode(proxy.username)].filter((value): value is string => !!value);
+  const redact = (text: string): string => redactSecrets(own.reduce((out, value) => out.split(value).join('***'), text));
+  return ` "${upstreamText(statusText, 200, redact)}"`;
+}
+
 /** A CONNECT the proxy did not grant (or a 407 from a forwarding proxy); 407 and 403 will not change by retrying. */
 export function proxyRefusal(endpoint: Endpoint, proxy: URL, status: number, statusText: string | undefined): DbsError {
   const name = describeProxy(proxy);
-  const answer = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
+  const answer = `HTTP ${status}${reasonPhrase(proxy, status, statusText)}`;
   if (status === 407) {
     const what =
       proxy.username || proxy.password

@@ -1,6 +1,6 @@
 /** Turns an HTTP answer of the DBS API into a JSON object or a typed error, and a list answer into a page. */
 import { DbsError, isRetryableApiError } from './errors.js';
-import { cutText, redactSecrets, redactValues } from '../redact.js';
+import { cutText, MAX_TEXT_CHARS, oneLine, redactValues, upstreamText } from '../redact.js';
 
 /** One raw item as the API sent it: field names and values untouched. */
 export type RawItem = Record<string, unknown>;
@@ -83,12 +83,15 @@ export function itemsOf(items: unknown, detailKey = 'BackupSetDownloadTaskDetail
 }
 
 function snippet(text: string): string {
-  // Cut first; `[^<>]` stops at the next "<", so a run of "<" without ">" is one pass, not one per "<".
-  const flat = cutText(text)
+  // Cut first (generously); `[^<>]` stops at the next "<", so a run of "<" without ">" is one pass, not one per "<".
+  const flat = text
+    .slice(0, 4 * MAX_TEXT_CHARS)
     .replace(/<[^<>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+  // Redacted before the short cut, so that a secret across it is removed whole.
+  const shown = upstreamText(flat);
+  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
 }
 
 // Download URLs (the operation's urlFields) are kept whole (a cut URL is useless) and pass the URL gate
@@ -98,7 +101,7 @@ const MAX_URL_CHARS = 16 * 1024;
 const MAX_DEPTH = 12;
 
 /**
- * Every string of a parsed answer cut to a few KB and cleared of secrets, in place; too-deep values
+ * Every string of a parsed answer cleared of secrets, put on one line and cut to a few KB, in place; too-deep values
  * become null. A number JSON cannot hold (1e999 parses as Infinity) is BadResponse.
  */
 function sanitise(value: unknown, key: string, depth: number, ids: Map<number, string>, urlFields: readonly string[]): unknown {
@@ -111,7 +114,7 @@ function sanitise(value: unknown, key: string, depth: number, ids: Map<number, s
     return value;
   }
   if (typeof value === 'string') {
-    return urlFields.includes(key) ? redactValues(cutText(value, MAX_URL_CHARS)) : redactSecrets(cutText(value));
+    return urlFields.includes(key) ? upstreamText(value, MAX_URL_CHARS, redactValues) : upstreamText(value);
   }
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_DEPTH) return null;
@@ -153,10 +156,10 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
       // A DBS answer is never empty: this is a proxy or gateway cutting it off, worth another try.
       throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with an empty body`, { httpStatus: status, retryable: true });
     }
-    const kind = cutText(contentType?.split(';')[0]?.trim() || 'unknown content type', 100);
+    const kind = oneLine(cutText(contentType?.split(';')[0]?.trim() || 'unknown content type', 100));
     // An HTML page here comes from a gateway or load balancer in front of DBS: transient as a rule.
     const html = /html/i.test(kind) || /^\s*</.test(text);
-    throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with a non-JSON body (${kind}): "${redactSecrets(snippet(text))}"`, {
+    throw new DbsError('BadResponse', `the endpoint answered HTTP ${status} with a non-JSON body (${kind}): "${snippet(text)}"`, {
       httpStatus: status,
       retryable: transient || html,
     });
@@ -176,14 +179,24 @@ export function parseAnswer(status: number, contentType: string | undefined, tex
     const reported = optionalCount(body.HttpStatusCode);
     const httpStatus = status >= 400 ? status : (reported ?? status);
     const detail = isObject(body.AccessDeniedDetail) ? optionalString(body.AccessDeniedDetail.AuthAction) : undefined;
-    throw new DbsError(cutText(code, 100), message, {
+    throw new DbsError(identifier(code), message, {
       httpStatus,
       requestId: requestId ?? undefined,
       retryable: isRetryableApiError(code, status >= 400 ? status : undefined),
-      authAction: detail,
+      authAction: identifier(detail),
     });
   }
   return { requestId, body };
+}
+
+// Error codes and RAM actions are identifiers ("Forbidden.RAM", "dbs:DescribeBackupPlanList").
+const IDENTIFIER = /^[\w.:/-]{1,100}$/;
+
+/** An identifier from upstream as is; anything else quoted, so that it cannot read as the server's own words. */
+function identifier(text: string): string;
+function identifier(text: string | undefined): string | undefined;
+function identifier(text: string | undefined): string | undefined {
+  return text === undefined || IDENTIFIER.test(text) ? text : `"${cutText(text, 100)}"`;
 }
 
 function badPage(message: string): DbsError {

@@ -47,7 +47,8 @@ export function parseProxyUrl(value: string): URL {
   return url;
 }
 
-function safeDecode(text: string): string | undefined {
+/** `text` percent-decoded, or undefined when an escape is bad. */
+export function safeDecode(text: string): string | undefined {
   try {
     return decodeURIComponent(text);
   } catch {

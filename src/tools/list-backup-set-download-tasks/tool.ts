@@ -10,6 +10,7 @@ import { checkRegionScope, regionScopeShape } from '../shared/regions.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { readList } from '../shared/paging.js';
 import { text } from '../shared/raw.js';
+import { impossibleSizes } from '../shared/raw-task.js';
 import { defineTool, type ToolRun } from '../shared/tool.js';
 import { listAccountTasks } from './account.js';
 import {
@@ -161,6 +162,7 @@ export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promis
     return mine;
   };
   const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
+  let oversized = 0;
   const { request, page, warnings } = await readList(input, deps, {
     noun: 'task',
     // ClientToken makes one request idempotent: it goes with the first page only.
@@ -170,13 +172,19 @@ export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promis
             throw planNotFound(error, input.backupPlanId, regionId, endpoint.host);
           })
         : describeTaskPage(deps, endpoint, { ...base, pageNum }),
-    fold: (items) => digest.add(onlyWanted(items)),
+    fold: (items) => {
+      const kept = onlyWanted(items);
+      oversized += impossibleSizes(kept);
+      digest.add(kept);
+    },
   });
   if (others.count > 0) {
     warnings.push(
       `the endpoint answered ${others.count} task(s) with another id than ${input.backupSetDownloadTaskId} (${others.first.slice(0, 64)}); they are left out`,
     );
   }
+  if (oversized > 0)
+    warnings.push(`${oversized} task(s) reported a data size past ${Number.MAX_SAFE_INTEGER} bytes, which cannot be real: counted as not reported`);
   const { counts, tasks } = digest.result();
   const summary: Summary = {
     ...counts,

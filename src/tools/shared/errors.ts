@@ -1,4 +1,5 @@
 /** Failures as a tool reports them: its own input and not-found errors, and the "what to do next" advice for every failure. */
+import { lookupPlace } from '../../dbs/endpoint.js';
 import { DbsError } from '../../dbs/errors.js';
 import { TOOL_NAMES } from './names.js';
 
@@ -121,7 +122,10 @@ export function formatError(error: Failure): string {
 export function planNotFound(error: unknown, backupPlanId: string | undefined, regionId: string, host: string): unknown {
   if (!(error instanceof DbsError) || !backupPlanId) return error;
   if (error.code !== 'Param.NotFound' && !/BackupPlanId/i.test(error.code)) return error;
-  const message = `backup plan ${backupPlanId} was not found in region ${regionId} (endpoint ${host}; ${TOOL_NAMES.listBackupPlans} lists the plans of a region): ${error.message}`;
+  const place = lookupPlace(regionId, host);
+  // The endpoint is named once: the shared one's place names it already.
+  const where = place.includes(host) ? `${place} (` : `${place} (endpoint ${host}; `;
+  const message = `backup plan ${backupPlanId} was not found ${where}${TOOL_NAMES.listBackupPlans} lists the plans of a region): ${error.message}`;
   const wrapped = new DbsError(error.code, message, {
     httpStatus: error.httpStatus,
     requestId: error.requestId,

@@ -14,11 +14,21 @@ function durationOf(createdMs: number | null, finishedMs: number | null): number
   return seconds >= 0 ? seconds : null;
 }
 
+/** A size past Number.MAX_SAFE_INTEGER bytes is no real size (and a few of them sum to Infinity): not reported. */
+export function dataSizeOf(raw: RawItem): number | null {
+  const size = numeric(raw.BackupSetDataSize);
+  return size !== null && size >= 0 && size <= Number.MAX_SAFE_INTEGER ? size : null;
+}
+
+/** How many of `items` carry a size too large to be real. */
+export function impossibleSizes(items: readonly RawItem[]): number {
+  return items.filter((raw) => (numeric(raw.BackupSetDataSize) ?? 0) > Number.MAX_SAFE_INTEGER).length;
+}
+
 export function normaliseTask(raw: RawItem, includeUrls: boolean): DownloadTask {
   const status = text(raw.BackupSetDownloadStatus);
   const createdMs = epochMs(raw.BackupSetDownloadCreateTime);
   const finishedMs = epochMs(raw.BackupSetDownloadFinishTime);
-  const size = numeric(raw.BackupSetDataSize);
   const jobType = text(raw.BackupSetJobType);
   const internetUrl = urlText(raw.BackupSetDownloadInternetUrl);
   const intranetUrl = urlText(raw.BackupSetDownloadIntranetUrl);
@@ -30,7 +40,7 @@ export function normaliseTask(raw: RawItem, includeUrls: boolean): DownloadTask 
     backupSetCode: text(raw.BackupSetCode),
     dbType: text(raw.BackupSetDbType),
     dataFormat: text(raw.BackupSetDataFormat),
-    dataSizeBytes: size !== null && size >= 0 ? size : null,
+    dataSizeBytes: dataSizeOf(raw),
     jobType,
     backupKind: backupKindOf(jobType),
     downloadWay: text(raw.BackupSetDownloadWay),

@@ -12,6 +12,7 @@ import type { DbsClient, RetryNotice } from '../../dbs/client.js';
 import { DbsError } from '../../dbs/errors.js';
 import type { Logger } from '../../log.js';
 import { formatError, ToolError, type Failure } from './errors.js';
+import { refuseLoneSurrogates } from './input.js';
 
 type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 type Progress = (progress: number, total: number, message: string) => void;
@@ -104,6 +105,7 @@ async function call<In extends z.ZodObject, Out extends z.ZodObject, Input>(
 ): Promise<CallToolResult> {
   let input: Input;
   try {
+    refuseLoneSurrogates(args);
     input = spec.prepare(args);
   } catch (error) {
     // Refused arguments are the caller's to fix: an answer, not a log line.

@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import type { DbsClient, RetryNotice } from '../../dbs/client.js';
 import type { RawPage } from '../../dbs/page.js';
 import { describeBackupSetDownloadTaskList, type DownloadTaskPageParams } from '../../dbs/operations.js';
-import { resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
+import { lookupPlace, resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
 import { DbsError } from '../../dbs/errors.js';
 import { isoTime } from '../../time.js';
 import type { DownloadTask, State } from '../shared/download-task.js';
@@ -87,9 +87,9 @@ export function nextWaitArguments(input: WaitInput): Record<string, unknown> {
   return args;
 }
 
-export function taskNotFound(input: WaitInput, regionId: string): ToolError {
+export function taskNotFound(input: WaitInput, regionId: string, host: string): ToolError {
   const plan = input.backupPlanId ? ` in backup plan ${input.backupPlanId}` : '';
-  return new ToolError('TaskNotFound', `no download task ${input.backupSetDownloadTaskId}${plan} in region ${regionId}`);
+  return new ToolError('TaskNotFound', `no download task ${input.backupSetDownloadTaskId}${plan} ${lookupPlace(regionId, host)}`);
 }
 
 /**
@@ -124,7 +124,7 @@ async function look(input: WaitInput, deps: WaitDeps, target: LookTarget, reques
     if (page.requestId !== null) requestIds.push(page.requestId);
     if (requestIds.length > KEPT_REQUEST_IDS) requestIds.splice(0, requestIds.length - KEPT_REQUEST_IDS);
     const seen = page.items.map((raw) => normaliseTask(raw, input.includeUrls)).find((t) => t.taskId === input.backupSetDownloadTaskId);
-    if (seen === undefined) throw taskNotFound(input, regionId);
+    if (seen === undefined) throw taskNotFound(input, regionId, endpoint.host);
     return seen;
   } catch (error) {
     if (error instanceof DbsError && error.retryable && error.code !== 'Cancelled') return error;
