@@ -113,13 +113,10 @@ function combineRegions(input: PlanListInput, outcomes: RegionOutcome[], digest:
   const pages = reads.map((o) => o.read.page);
   const more = reads.find((o) => o.read.page.nextPageNum !== null);
   const { summary, plans } = digest.result();
-  const warnings = outcomes.flatMap((o) =>
-    o.error !== null
-      ? [`region ${o.regionId}: the plan listing failed (${o.error.code}: ${o.error.message}); its plans are not counted`]
-      : reads.length > 1 || outcomes.length > 1
-        ? o.read!.warnings.map((w) => `region ${o.regionId}: ${w}`)
-        : o.read!.warnings,
-  );
+  const warnings = outcomes.flatMap((o) => {
+    if (o.error !== null) return [`region ${o.regionId}: the plan listing failed (${o.error.code}: ${o.error.message}); its plans are not counted`];
+    return outcomes.length > 1 ? o.read!.warnings.map((w) => `region ${o.regionId}: ${w}`) : o.read!.warnings;
+  });
   const first = reads[0]!.read;
   return {
     request: { ...first.request, requestIds: reads.flatMap((o) => o.read.request.requestIds) },
@@ -134,7 +131,7 @@ function combineRegions(input: PlanListInput, outcomes: RegionOutcome[], digest:
     summary,
     regions: outcomes.map((o) => ({
       regionId: o.regionId,
-      plans: plans.length === 0 ? 0 : (summary.byRegion[o.regionId] ?? 0),
+      plans: summary.byRegion[o.regionId] ?? 0,
       complete: o.read !== null && !o.read.page.hasMore && input.pageNum === 0,
       error: o.error === null ? null : { code: o.error.code, message: o.error.message },
     })),
