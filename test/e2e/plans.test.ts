@@ -86,7 +86,7 @@ describe('list_backup_plans over stdio', () => {
     expect(s.summary).toMatchObject({ fetched: 250, listed: 200 });
     expect(s.summary.byStatus).toEqual(countBy(BIG, 'BackupPlanStatus'));
     expect(s.summary.byDbType).toEqual(countBy(BIG, 'DatabaseType'));
-    const attention = BIG.filter((p) => ['init', 'stop', 'locked', 'wait'].includes(String(p.BackupPlanStatus)));
+    const attention = BIG.filter((p) => ['init', 'stop', 'pause', 'locked', 'wait'].includes(String(p.BackupPlanStatus)));
     expect(s.summary.attentionTotal).toBe(attention.length);
     expect(progress).toEqual([1, 2, 3]);
     const requests = planRequests(before);

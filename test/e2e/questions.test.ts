@@ -4,7 +4,7 @@
  * Every expected answer is worked out here from the raw fixtures, independently of the server's code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, makeTasks } from '../../sim/fixtures.js';
+import { makeAccount, makeTasks } from '../../sim/fixtures.js';
 import { startSimulator, type RawTask, type Simulator } from '../../sim/simulator.js';
 import { simulatorEnv, spawnServer, type StdioSession } from '../helpers/stdio.js';
 
@@ -25,6 +25,13 @@ const recent: RawTask[] = [0.5, 3, 10, 23, 25, 50, 24 * 8].map((hours, i) => ({
   BackupSetDownloadCreateTime: Math.round(now - hours * HOUR),
   BackupSetDownloadFinishTime: Math.round(now - hours * HOUR + 60_000),
 }));
+
+// One plan of the busy account, its 30 days ending now: "yesterday" holds finished tasks.
+const SHOP = 'dbs1acct0hz001';
+// One account, at the time of the run: SHOP is one of its plans, and "yesterday" is the real one.
+const ACCOUNT = makeAccount({ nowMs: now });
+const shop = ACCOUNT.tasks[SHOP]!;
+const DAY = 24 * HOUR;
 
 // The contract's meanings, written out here: init is a failed precheck, stop a failed download.
 const FAILED = new Set(['init', 'stop', 'failed', 'warning', 'caught']);
@@ -77,18 +84,25 @@ function byState(text: string): Record<string, { count: number; bytes: number }>
   return states;
 }
 
-/** The rows of the task table, as cells. */
-function table(text: string): string[][] {
+/** The rows of the task table, each cell under its column name (a column said once above the table is not among them). */
+function table(text: string): Record<string, string>[] {
   const lines = text.split('\n');
-  const start = lines.indexOf('id | name | state | db | format | size | created | finished');
+  const start = lines.findIndex((l) => l.startsWith('id | name | state | '));
   expect(start, text).toBeGreaterThanOrEqual(0);
-  const rows: string[][] = [];
+  const columns = lines[start]!.split(' | ');
+  const rows: Record<string, string>[] = [];
   for (const l of lines.slice(start + 1)) {
     const cells = l.split(' | ');
-    if (cells.length !== 8) break;
-    rows.push(cells);
+    if (cells.length !== columns.length) break;
+    rows.push(Object.fromEntries(columns.map((c, i) => [c, cells[i]!])));
   }
   return rows;
+}
+
+/** "3h 05m 10s", "2d 4h", "45s" back to seconds (days and hours only: whole hours). */
+function seconds(took: string): number {
+  const unit: Record<string, number> = { d: 86_400, h: 3600, m: 60, s: 1 };
+  return [...took.matchAll(/(\d+)([dhms])/g)].reduce((sum, m) => sum + Number(m[1]) * unit[m[2]!]!, 0);
 }
 
 /** "Name: value" lines of the one-task view. */
@@ -173,7 +187,7 @@ describe('questions a model answers from the text alone', () => {
     const waiting = new Set(['running', 'checking', 'check_pass', 'schedule']);
     expect(
       table(text)
-        .map((row) => row[0])
+        .map((row) => row.id)
         .sort(),
     ).toEqual(
       plan
@@ -216,7 +230,7 @@ describe('questions a model answers from the text alone', () => {
     expect(day.length).toBeGreaterThan(3);
     expect(
       table(text)
-        .map((row) => row[0])
+        .map((row) => row.id)
         .sort(),
     ).toEqual(day.map(id).sort());
     expect(number(line(text, /matched ([\d,]+) \(created from 2026-11-20 00:00 to before 2026-11-21 00:00\)/)[1]!)).toBe(day.length);
@@ -226,8 +240,8 @@ describe('questions a model answers from the text alone', () => {
     const rows = table(await ask({ backupPlanId: PLAN, allPages: true, states: ['succeeded'], sortBy: 'finished', limit: 1 }));
     const last = plan.filter((t) => status(t) === 'finish').sort((a, b) => finished(b) - finished(a))[0]!;
     expect(rows).toHaveLength(1);
-    expect(rows[0]![0]).toBe(id(last));
-    expect(rows[0]![7]).toBe(minute(finished(last)));
+    expect(rows[0]!.id).toBe(id(last));
+    expect(rows[0]!.finished).toBe(minute(finished(last)));
   });
 
   it('How much data did the successful downloads move?', async () => {
@@ -276,7 +290,7 @@ describe('questions a model answers from the text alone', () => {
 
   it('What downloads were created in the last 24 hours?', async () => {
     const rows = table(await ask({ backupPlanId: RECENT, createdAfter: '24h' }));
-    expect(rows.map((row) => row[0])).toEqual(['dbstkrecent0', 'dbstkrecent1', 'dbstkrecent2', 'dbstkrecent3']);
+    expect(rows.map((row) => row.id)).toEqual(['dbstkrecent0', 'dbstkrecent1', 'dbstkrecent2', 'dbstkrecent3']);
   });
 
   it('Does a plan with no downloads have none, rather than being unknown?', async () => {
@@ -303,6 +317,48 @@ describe('questions a model answers from the text alone', () => {
     const raw = pages.reduce((sum, page) => sum + Buffer.byteLength(page), 0);
     expect(table(text)).toHaveLength(plan.length);
     expect(Buffer.byteLength(text) / raw).toBeLessThanOrEqual(0.25);
+  });
+
+  it('What finished yesterday? (finishedAfter yesterday, finishedBefore today)', async () => {
+    const today = Math.floor(Date.now() / DAY) * DAY;
+    const text = await ask({ backupPlanId: SHOP, allPages: true, finishedAfter: 'yesterday', finishedBefore: 'today' });
+    const expected = shop.filter((t) => finished(t) >= today - DAY && finished(t) < today);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(
+      table(text)
+        .map((row) => row.id)
+        .sort(),
+    ).toEqual(expected.map(id).sort());
+    expect(text).toContain(`matched ${expected.length} (finished from ${minute(today - DAY)} to before ${minute(today)})`);
+    // Unfinished tasks (running, paused, precheck failures) are never among them.
+    expect(table(text).every((row) => row.finished !== '-')).toBe(true);
+  });
+
+  it('Which successful download took longest, and how long? (sortBy duration)', async () => {
+    const rows = table(await ask({ backupPlanId: SHOP, allPages: true, states: ['succeeded'], sortBy: 'duration', limit: 3 }));
+    const longest = shop
+      .filter((t) => status(t) === 'finish')
+      .map((t) => ({ id: id(t), took: Math.round((finished(t) - created(t)) / 1000) }))
+      .sort((a, b) => b.took - a.took)
+      .slice(0, 3);
+    expect(rows.map((row) => seconds(row.took!))).toEqual(longest.map((t) => t.took));
+    expect(rows[0]!.id).toBe(longest[0]!.id);
+  });
+
+  it('Which were the largest downloads? (sortBy size)', async () => {
+    const rows = table(await ask({ backupPlanId: PLAN, allPages: true, sortBy: 'size', limit: 5 }));
+    const largest = plan
+      .filter((t) => typeof t.BackupSetDataSize === 'number')
+      .sort((a, b) => Number(b.BackupSetDataSize) - Number(a.BackupSetDataSize) || created(b) - created(a))
+      .slice(0, 5);
+    expect(rows.map((row) => row.id)).toEqual(largest.map(id));
+  });
+
+  it('What database does a one-type plan back up? (said once above the table, not on every row)', async () => {
+    const text = await ask({ backupPlanId: SHOP, allPages: true, limit: 20 });
+    expect(text).toContain('Every listed task: db MySQL');
+    expect(text.split('\n').find((l) => l.startsWith('id | name | state'))).not.toContain('| db |');
+    expect(text).not.toContain('succeeded (finish)');
   });
 });
 

@@ -35,6 +35,8 @@ describe('tools/list', () => {
       'backupPlanName',
       'status',
       'regionId',
+      'regionIds',
+      'allRegions',
       'pageSize',
       'pageNum',
       'allPages',
@@ -43,7 +45,7 @@ describe('tools/list', () => {
       'includeEndpointDetails',
     ]);
     expect(tool.inputSchema.additionalProperties).toBe(false);
-    expect(Object.keys(tool.outputSchema?.properties ?? {})).toEqual(['request', 'page', 'summary', 'plans', 'warnings', 'nextArguments']);
+    expect(Object.keys(tool.outputSchema?.properties ?? {})).toEqual(['request', 'page', 'summary', 'regions', 'plans', 'warnings', 'nextArguments']);
     expect(tool.description).toContain('list_backup_set_download_tasks');
     expect(tool.description).toMatch(/init = not started \(precheck failed\).*stop = failed/);
   });
@@ -69,7 +71,7 @@ describe('tools/call input checks', () => {
     [{ regionId: 'Hangzhou' }, /regionId looks like cn-hangzhou/],
     [
       { backupPlanId: 'p1' },
-      /unknown key\(s\) backupPlanId; allowed keys: backupPlanIds, backupPlanName, status, regionId, pageSize, pageNum, allPages, maxPages, limit, includeEndpointDetails/,
+      /unknown key\(s\) backupPlanId; allowed keys: backupPlanIds, backupPlanName, status, regionId, regionIds, allRegions, pageSize, pageNum, allPages, maxPages, limit, includeEndpointDetails/,
     ],
   ])('%j is refused with a message naming the problem', async (args, message) => {
     const { call, client } = await connect();

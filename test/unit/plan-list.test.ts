@@ -104,7 +104,7 @@ describe('listBackupPlans', () => {
   it('answers an empty list with no pages', async () => {
     const result = await listBackupPlans(input(), { client: fakeClient([]), config });
     expect(result.page).toEqual({ pageNum: 0, pageSize: 100, pagesFetched: 1, totalPages: 0, totalElements: 0, hasMore: false, nextPageNum: null });
-    expect(result.summary).toEqual({ fetched: 0, listed: 0, byStatus: {}, byDbType: {}, attention: [], attentionTotal: 0 });
+    expect(result.summary).toEqual({ fetched: 0, listed: 0, byStatus: {}, byDbType: {}, byRegion: {}, attention: [], attentionTotal: 0 });
   });
 });
 

@@ -53,15 +53,20 @@ const EXPECTED: BackupPlan = {
   restorableFrom: '2025-11-25T19:46:40.000Z',
   restorableTo: '2025-11-26T23:33:20.000Z',
   errorMessage: 'precheck failed: see https://oss.example.com/report?***',
+  regionId: 'cn-hangzhou',
+  backupPeriod: null,
+  backupStartTime: null,
+  instanceChargeType: null,
+  instanceExpiredAt: null,
 };
 
 describe('normalisePlan', () => {
   it('maps every field and leaves the infrastructure out by default', () => {
-    expect(normalisePlan(FULL_RAW, false)).toEqual(EXPECTED);
+    expect(normalisePlan(FULL_RAW, false, 'cn-hangzhou')).toEqual(EXPECTED);
   });
 
   it('adds the infrastructure only when asked', () => {
-    expect(normalisePlan(FULL_RAW, true)).toEqual({
+    expect(normalisePlan(FULL_RAW, true, 'cn-hangzhou')).toEqual({
       ...EXPECTED,
       details: {
         sourceUser: 'dbs_backup',
@@ -78,6 +83,7 @@ describe('normalisePlan', () => {
     const plan = normalisePlan(
       { BackupPlanId: 'p', BackupPlanCreateTime: 0, BackupRetentionPeriod: 'x', ErrMessage: '  ', OpenBackupSetAutoDownload: 'maybe' },
       true,
+      'cn-hangzhou',
     );
     expect(plan).toMatchObject({
       status: null,
@@ -93,7 +99,9 @@ describe('normalisePlan', () => {
   });
 
   it('reads booleans and numbers sent as strings', () => {
-    expect(normalisePlan({ OpenBackupSetAutoDownload: 'false', BackupRetentionPeriod: '7', BackupPlanCreateTime: '1764000000000' }, false)).toMatchObject({
+    expect(
+      normalisePlan({ OpenBackupSetAutoDownload: 'false', BackupRetentionPeriod: '7', BackupPlanCreateTime: '1764000000000' }, false, 'cn-hangzhou'),
+    ).toMatchObject({
       autoDownload: false,
       retentionDays: 7,
       createdAt: '2025-11-24T16:00:00.000Z',
@@ -130,24 +138,42 @@ describe('plan statuses and storage', () => {
 
 describe('summarisePlans', () => {
   it('counts by raw status and database type, and lists the newest plans that need attention', () => {
-    const plans = rawPlans(8, ['running', 'init', 'stop', 'wait', 'locked', 'pause', 'check_pass', 'Archived']).map((raw) => normalisePlan(raw, false));
+    const plans = rawPlans(8, ['running', 'init', 'stop', 'wait', 'locked', 'pause', 'check_pass', 'Archived']).map((raw) =>
+      normalisePlan(raw, false, 'cn-hangzhou'),
+    );
     expect(summarisePlans(plans, 5)).toEqual({
       fetched: 8,
       listed: 5,
       byStatus: { running: 1, init: 1, stop: 1, wait: 1, locked: 1, pause: 1, check_pass: 1, Archived: 1 },
       byDbType: { PostgreSQL: 3, MySQL: 5 },
+      byRegion: { 'cn-hangzhou': 8 },
       attention: [
-        { backupPlanId: 'p004', backupPlanName: 'plan 4', status: 'locked', errorMessage: null },
-        { backupPlanId: 'p003', backupPlanName: 'plan 3', status: 'wait', errorMessage: null },
-        { backupPlanId: 'p002', backupPlanName: 'plan 2', status: 'stop', errorMessage: null },
-        { backupPlanId: 'p001', backupPlanName: 'plan 1', status: 'init', errorMessage: 'precheck failed 1' },
+        { backupPlanId: 'p005', backupPlanName: 'plan 5', status: 'pause', errorMessage: null, regionId: 'cn-hangzhou', reason: 'paused: not backing up' },
+        {
+          backupPlanId: 'p004',
+          backupPlanName: 'plan 4',
+          status: 'locked',
+          errorMessage: null,
+          regionId: 'cn-hangzhou',
+          reason: 'locked: the API gives no reason',
+        },
+        { backupPlanId: 'p003', backupPlanName: 'plan 3', status: 'wait', errorMessage: null, regionId: 'cn-hangzhou', reason: 'no error message' },
+        { backupPlanId: 'p002', backupPlanName: 'plan 2', status: 'stop', errorMessage: null, regionId: 'cn-hangzhou', reason: 'no error message' },
+        {
+          backupPlanId: 'p001',
+          backupPlanName: 'plan 1',
+          status: 'init',
+          errorMessage: 'precheck failed 1',
+          regionId: 'cn-hangzhou',
+          reason: 'precheck failed 1',
+        },
       ],
-      attentionTotal: 4,
+      attentionTotal: 5,
     });
   });
 
   it('keeps at most 50 plans in attention but counts them all', () => {
-    const plans = rawPlans(120, ['init']).map((raw) => normalisePlan(raw, false));
+    const plans = rawPlans(120, ['init']).map((raw) => normalisePlan(raw, false, 'cn-hangzhou'));
     const summary = summarisePlans(plans, 120);
     expect(summary.attentionTotal).toBe(120);
     expect(summary.attention).toHaveLength(50);
@@ -159,8 +185,8 @@ describe('PlanDigest', () => {
   it('skips a plan seen on an earlier page, sorts newest first and lists up to limit', () => {
     const raw = rawPlans(6);
     const digest = new PlanDigest({ limit: 3, includeEndpointDetails: false });
-    digest.add(raw.slice(0, 4));
-    digest.add(raw.slice(3));
+    digest.add(raw.slice(0, 4), 'cn-hangzhou');
+    digest.add(raw.slice(3), 'cn-hangzhou');
     const { summary, plans } = digest.result();
     expect(plans.map((p) => p.backupPlanId)).toEqual(['p005', 'p004', 'p003']);
     expect(summary).toMatchObject({ fetched: 6, listed: 3 });

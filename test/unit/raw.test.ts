@@ -38,7 +38,7 @@ describe('raw-field readers', () => {
   });
 
   it('gives plans and tasks the same time rule', () => {
-    const plan = normalisePlan({ BackupPlanId: 'p1', BackupPlanCreateTime: 1764000000, BeginTimestampForRestore: '1764000000000' }, false);
+    const plan = normalisePlan({ BackupPlanId: 'p1', BackupPlanCreateTime: 1764000000, BeginTimestampForRestore: '1764000000000' }, false, 'cn-hangzhou');
     const task = normaliseTask({ BackupSetDownloadTaskId: 't1', BackupSetDownloadCreateTime: 1764000000 }, false);
     expect(plan.createdAt).toBe('2025-11-24T16:00:00.000Z');
     expect(plan.restorableFrom).toBe('2025-11-24T16:00:00.000Z');
@@ -49,7 +49,7 @@ describe('raw-field readers', () => {
   it('redacts every text field of a task, as of a plan', () => {
     const signed = 'https://oss.example/b.tar?OSSAccessKeyId=AK&Signature=s1';
     const task = normaliseTask({ BackupSetDownloadTaskId: 't1', BackupSetDownloadTaskName: signed, BackupSetDownloadDir: signed }, false);
-    const plan = normalisePlan({ BackupPlanId: 'p1', BackupPlanName: signed }, false);
+    const plan = normalisePlan({ BackupPlanId: 'p1', BackupPlanName: signed }, false, 'cn-hangzhou');
     expect([task.taskName, task.downloadDir, plan.backupPlanName]).toEqual(Array(3).fill('https://oss.example/b.tar?***'));
   });
 });

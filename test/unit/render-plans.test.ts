@@ -32,18 +32,19 @@ describe('renderPlansText', () => {
         'Read 6 plans, listed 4 (newest first, times UTC).',
         'By status: init 2 (not started: precheck failed), check_pass 1 (precheck passed), running 2 (running), stop 1 (failed).',
         'By database type: MySQL 4, PostgreSQL 2.',
-        'Need attention (not backing up: precheck failed, failed, locked or not configured): 3 plans',
+        'Need attention (not backing up: precheck failed, failed, paused, locked or not configured): 3 plans',
         '- p005 plan 5 [init: not started: precheck failed]: precheck failed 5',
         '- p002 plan 2 [stop: failed]: no error message',
         '- p001 plan 1 [init: not started: precheck failed]: precheck failed 1',
-        'id | name | status | database | source | auto-download | created',
-        'p005 | plan 5 | init (not started: precheck failed) | MySQL | rds rm-5 cn-hangzhou | - | 2026-11-01 05:00',
-        'p004 | plan 4 | running | MySQL | rds rm-4 cn-hangzhou | - | 2026-11-01 04:00',
-        'p003 | plan 3 | check_pass (precheck passed) | PostgreSQL | rds rm-3 cn-hangzhou | - | 2026-11-01 03:00',
-        'p002 | plan 2 | stop (failed) | MySQL | rds rm-2 cn-hangzhou | - | 2026-11-01 02:00',
+        'id | name | status | database | source | schedule | auto-download | created',
+        'p005 | plan 5 | init (not started: precheck failed) | MySQL | rds rm-5 cn-hangzhou | - | - | 2026-11-01 05:00',
+        'p004 | plan 4 | running | MySQL | rds rm-4 cn-hangzhou | - | - | 2026-11-01 04:00',
+        'p003 | plan 3 | check_pass (precheck passed) | PostgreSQL | rds rm-3 cn-hangzhou | - | - | 2026-11-01 03:00',
+        'p002 | plan 2 | stop (failed) | MySQL | rds rm-2 cn-hangzhou | - | - | 2026-11-01 02:00',
         '(2 more plans not listed: raise limit to see them)',
         'Database user names, ip:port, OSS buckets and cross-account ids are left out; set includeEndpointDetails to see them.',
         'Next: for a plan\'s backup set download tasks (which downloads failed, are running, their sizes), call list_backup_set_download_tasks with its backupPlanId, e.g. {"backupPlanId":"p005","allPages":true}.',
+        'For downloads across plans (which plans had failures this week, what finished yesterday), call list_backup_set_download_tasks without backupPlanId: {"regionId":"cn-hangzhou"}.',
       ].join('\n'),
     );
   });
@@ -82,7 +83,7 @@ describe('renderPlansText', () => {
   it('counts an undocumented status as such, and says when no plan needs attention', async () => {
     const text = await textOf({}, rawPlans(3, ['running', 'Archived']));
     expect(text).toContain('By status: running 2 (running), Archived 1 (not a documented status).');
-    expect(text).toContain('Need attention: none (no plan is in init, stop, locked or wait).');
+    expect(text).toContain('Need attention: none (no plan is in init, stop, pause, locked or wait).');
   });
 
   it('keeps table rows on one line whatever the names hold', async () => {

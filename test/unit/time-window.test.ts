@@ -20,6 +20,9 @@ describe('parseInstant', () => {
     ['2w', '2026-11-14T12:00:00.000Z'],
     ['2W', '2026-11-14T12:00:00.000Z'],
     [' 7d ', '2026-11-21T12:00:00.000Z'],
+    ['today', '2026-11-28T00:00:00.000Z'],
+    ['yesterday', '2026-11-27T00:00:00.000Z'],
+    [' Yesterday ', '2026-11-27T00:00:00.000Z'],
   ])('%j -> %s', (text, iso) => {
     expect(new Date(parseInstant(text, NOW)!).toISOString()).toBe(iso);
   });
@@ -33,10 +36,11 @@ describe('parseInstant', () => {
     '2026-11-20T08:00+25:00',
     '7y',
     '7',
-    'yesterday',
     '',
     '2026/11/20',
     '-7d',
+    'tomorrow',
+    'yesterday 08:00',
   ])('%j names no instant', (text) => {
     expect(parseInstant(text, NOW)).toBeNull();
   });
@@ -60,5 +64,15 @@ describe('time arguments outside the calendar', () => {
       after: 0,
       before: Date.UTC(9999, 11, 31, 23, 59, 59),
     });
+  });
+});
+
+describe('today and yesterday', () => {
+  it('are the start of the UTC day of the call, also in the first and last millisecond of a day', () => {
+    const midnight = Date.UTC(2027, 0, 1);
+    expect(parseInstant('today', midnight)).toBe(midnight);
+    expect(parseInstant('yesterday', midnight)).toBe(Date.UTC(2026, 11, 31));
+    expect(parseInstant('today', midnight - 1)).toBe(Date.UTC(2026, 11, 31));
+    expect(parseInstant('yesterday', midnight - 1)).toBe(Date.UTC(2026, 11, 30));
   });
 });

@@ -6,6 +6,8 @@ export interface PlanListInput {
   backupPlanName?: string | undefined;
   status?: PlanStatus | undefined;
   regionId?: string | undefined;
+  regionIds?: string[] | undefined;
+  allRegions?: boolean | undefined;
   pageSize: number;
   pageNum: number;
   allPages: boolean;
@@ -16,13 +18,17 @@ export interface PlanListInput {
 
 export const PLAN_DEFAULTS = { pageSize: 100, pageNum: 0, allPages: true, maxPages: 10, limit: 200 } as const;
 
-/** The exact arguments of the call that continues: same filters, next page; defaults left out. */
-export function nextPlanArgumentsOf(input: PlanListInput, pageNum: number): Record<string, unknown> {
+/**
+ * The exact arguments of the call that continues: same filters, next page; defaults left out. Pages are
+ * per region, so a call over several regions continues in `regionId`, the one with pages left.
+ */
+export function nextPlanArgumentsOf(input: PlanListInput, pageNum: number, regionId?: string): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   if (input.backupPlanIds && input.backupPlanIds.length > 0) args.backupPlanIds = input.backupPlanIds;
   if (input.backupPlanName) args.backupPlanName = input.backupPlanName;
   if (input.status) args.status = input.status;
-  if (input.regionId) args.regionId = input.regionId;
+  const region = regionId ?? input.regionId;
+  if (region) args.regionId = region;
   if (input.pageSize !== PLAN_DEFAULTS.pageSize) args.pageSize = input.pageSize;
   args.pageNum = pageNum;
   if (!input.allPages) args.allPages = false;

@@ -3,7 +3,7 @@ import { bool, isoTimeOf, newestFirst, numeric, text, type RawItem as RawPlan } 
 import { planStatusMeaning, type BackupPlan, type PlanSummary } from './schema.js';
 
 /** Plans in these statuses do not back up and need someone to act. */
-export const ATTENTION_STATUSES: ReadonlySet<string> = new Set(['init', 'stop', 'locked', 'wait']);
+export const ATTENTION_STATUSES: ReadonlySet<string> = new Set(['init', 'stop', 'pause', 'locked', 'wait']);
 export const MAX_ATTENTION_IN_SUMMARY = 50;
 
 export function needsAttention(status: string | null): boolean {
@@ -18,7 +18,33 @@ export function storageOf(value: unknown): string | null {
   return raw.toLowerCase() === 'system' ? 'DBS built-in' : raw;
 }
 
-export function normalisePlan(raw: RawPlan, includeEndpointDetails: boolean): BackupPlan {
+/** BackupPeriod: weekday names separated by commas; none when empty. */
+export function backupPeriodOf(value: unknown): string[] | null {
+  const days = (text(value) ?? '')
+    .split(',')
+    .map((day) => day.trim())
+    .filter((day) => day !== '');
+  return days.length === 0 ? null : days;
+}
+
+const CHARGE_TYPES: Record<string, string> = { prepay: 'subscription', postpay: 'pay-as-you-go' };
+
+/** Why a plan is not backing up, in words, from what the API tells. */
+export function attentionReason(plan: BackupPlan): string {
+  const status = plan.status?.toLowerCase();
+  if (status === 'pause') return 'paused: not backing up';
+  if (status !== 'locked') return plan.errorMessage ?? 'no error message';
+  const why: string[] = [];
+  if (plan.instanceExpiredAt !== null) why.push(`the instance expired on ${plan.instanceExpiredAt.slice(0, 10)}`);
+  if (plan.instanceChargeType !== null) {
+    const meaning = CHARGE_TYPES[plan.instanceChargeType.toLowerCase()];
+    why.push(`charge type ${plan.instanceChargeType}${meaning === undefined ? '' : ` (${meaning})`}`);
+  }
+  if (plan.errorMessage !== null) why.push(plan.errorMessage);
+  return why.length === 0 ? 'locked: the API gives no reason' : `locked: ${why.join('; ')}`;
+}
+
+export function normalisePlan(raw: RawPlan, includeEndpointDetails: boolean, regionId: string): BackupPlan {
   const status = text(raw.BackupPlanStatus);
   const retention = numeric(raw.BackupRetentionPeriod);
   const error = text(raw.ErrMessage);
@@ -43,6 +69,11 @@ export function normalisePlan(raw: RawPlan, includeEndpointDetails: boolean): Ba
     restorableTo: isoTimeOf(raw.EndTimestampForRestore),
     // The precheck error is the diagnosis the user needs: shown as given (text() took out anything secret).
     errorMessage: error,
+    regionId,
+    backupPeriod: backupPeriodOf(raw.BackupPeriod),
+    backupStartTime: text(raw.BackupStartTime),
+    instanceChargeType: text(raw.InstanceChargeType),
+    instanceExpiredAt: isoTimeOf(raw.InstanceExpiredTimestamp),
   };
   if (includeEndpointDetails) {
     plan.details = {
@@ -67,11 +98,13 @@ export const compareNewestPlanFirst = newestFirst<BackupPlan>(
 export function summarisePlans(plans: readonly BackupPlan[], listed: number): PlanSummary {
   const byStatus: Record<string, number> = {};
   const byDbType: Record<string, number> = {};
+  const byRegion: Record<string, number> = {};
   for (const plan of plans) {
     const status = plan.status ?? '(none)';
     byStatus[status] = (byStatus[status] ?? 0) + 1;
     const dbType = plan.dbType ?? '(unknown)';
     byDbType[dbType] = (byDbType[dbType] ?? 0) + 1;
+    byRegion[plan.regionId] = (byRegion[plan.regionId] ?? 0) + 1;
   }
   const attention = plans.filter((p) => needsAttention(p.status)).sort(compareNewestPlanFirst);
   return {
@@ -79,11 +112,14 @@ export function summarisePlans(plans: readonly BackupPlan[], listed: number): Pl
     listed,
     byStatus,
     byDbType,
+    byRegion,
     attention: attention.slice(0, MAX_ATTENTION_IN_SUMMARY).map((p) => ({
       backupPlanId: p.backupPlanId,
       backupPlanName: p.backupPlanName,
       status: p.status,
       errorMessage: p.errorMessage,
+      regionId: p.regionId,
+      reason: attentionReason(p),
     })),
     attentionTotal: attention.length,
   };
@@ -99,9 +135,9 @@ export class PlanDigest {
   private readonly plans: BackupPlan[] = [];
   constructor(private readonly options: { limit: number; includeEndpointDetails: boolean }) {}
 
-  add(page: readonly RawPlan[]): void {
+  add(page: readonly RawPlan[], regionId: string): void {
     for (const raw of page) {
-      const plan = normalisePlan(raw, this.options.includeEndpointDetails);
+      const plan = normalisePlan(raw, this.options.includeEndpointDetails, regionId);
       if (plan.backupPlanId !== null) {
         if (this.seen.has(plan.backupPlanId)) continue;
         this.seen.add(plan.backupPlanId);

@@ -32,13 +32,22 @@ const planDetailsSchema = z.object({
   crossRoleName: nullableString,
 });
 
-const attentionPlanSchema = z.object({ backupPlanId: nullableString, backupPlanName: nullableString, status: nullableString, errorMessage: nullableString });
+const attentionPlanSchema = z.object({
+  backupPlanId: nullableString,
+  backupPlanName: nullableString,
+  status: nullableString,
+  errorMessage: nullableString,
+  regionId: z.string(),
+  /** Why the plan is not backing up, in words: "paused: not backing up", the lock's cause, the precheck error. */
+  reason: z.string(),
+});
 
 const summarySchema = z.object({
   fetched: z.number().int(),
   listed: z.number().int(),
   byStatus: z.record(z.string(), z.number().int()),
   byDbType: z.record(z.string(), z.number().int()),
+  byRegion: z.record(z.string(), z.number().int()),
   attention: z.array(attentionPlanSchema),
   attentionTotal: z.number().int(),
 });
@@ -63,20 +72,40 @@ const planSchema = z.object({
   restorableFrom: nullableString,
   restorableTo: nullableString,
   errorMessage: nullableString,
+  /** The region the plan was read in. */
+  regionId: z.string(),
+  /** BackupPeriod: the weekdays backups run on, as the API names them. */
+  backupPeriod: z.array(z.string()).nullable(),
+  /** BackupStartTime: HH:mm UTC. */
+  backupStartTime: nullableString,
+  /** InstanceChargeType: PREPAY (subscription) or POSTPAY (pay-as-you-go). */
+  instanceChargeType: nullableString,
+  /** InstanceExpiredTimestamp as ISO 8601 UTC: when the instance expired, the usual cause of a locked plan. */
+  instanceExpiredAt: nullableString,
   /** Only with includeEndpointDetails: they describe the customer's infrastructure. */
   details: planDetailsSchema.optional(),
+});
+
+/** One region the call read: how many plans it gave, whether all of them, or why none. */
+const regionReadSchema = z.object({
+  regionId: z.string(),
+  plans: z.number().int(),
+  complete: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 
 export const outputSchema = z.object({
   request: requestSchema,
   page: pageSchema,
   summary: summarySchema,
+  regions: z.array(regionReadSchema),
   plans: z.array(planSchema),
   warnings: z.array(z.string()),
   nextArguments: nextArgumentsSchema,
 });
 
 export type PlanDetails = z.infer<typeof planDetailsSchema>;
+export type RegionRead = z.infer<typeof regionReadSchema>;
 export type BackupPlan = z.infer<typeof planSchema>;
 export type PlanSummary = z.infer<typeof summarySchema>;
 export type PlanListResult = z.infer<typeof outputSchema>;

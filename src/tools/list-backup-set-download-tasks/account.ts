@@ -12,7 +12,7 @@ import { text } from '../shared/raw.js';
 import { regionsInScope } from '../shared/regions.js';
 import type { ToolRun } from '../shared/tool.js';
 import { DEFAULT_MAX_PLANS, MAX_PAGES, MAX_PLANS, regionWideArgumentsOf, type ListInput } from './args.js';
-import { TaskDigest, type TaskCounts } from './digest.js';
+import { digestOptionsOf, TaskDigest, type TaskCounts } from './digest.js';
 import type { ListResult, PlanTasks, Scope } from './schema.js';
 
 /** Reads one page of a plan's download tasks: the tool's one DescribeBackupSetDownloadTaskList call site. */
@@ -131,10 +131,10 @@ const newestOf = (digest: TaskDigest): DownloadTask | null => digest.result().ta
 
 /** Every page of one plan's tasks, folded into `overall` and into the plan's own counts. */
 async function readPlanTasks(plan: PlanRef, input: ListInput, reading: Reading, fetchTaskPage: TaskPageReader, overall: TaskDigest): Promise<PlanRead> {
-  const { states, window, includeUrls } = input;
-  const own = new TaskDigest({ states, window, sortBy: 'finished', limit: 1, includeUrls: false });
-  const failedStates = states.length === 0 || states.includes('failed') ? (['failed'] as const) : null;
-  const failed = failedStates && new TaskDigest({ states: [...failedStates], window, sortBy: 'finished', limit: 1, includeUrls });
+  const filters = digestOptionsOf(input);
+  const own = new TaskDigest({ ...filters, sortBy: 'finished', limit: 1, includeUrls: false });
+  const failedStates = filters.states.length === 0 || filters.states.includes('failed') ? (['failed'] as const) : null;
+  const failed = failedStates && new TaskDigest({ ...filters, states: [...failedStates], sortBy: 'finished', limit: 1 });
   const request = { backupPlanId: plan.backupPlanId, pageSize: input.pageSize };
   const read = await readPages({
     pageNum: 0,
@@ -217,7 +217,7 @@ export async function listAccountTasks(input: ListInput, deps: ToolRun, fetchTas
   const errors: ScopeError[] = [];
   const { regions, plans } = await readPlans(input, reading, errors);
   const inScope = plans.slice(0, input.maxPlans ?? DEFAULT_MAX_PLANS);
-  const overall = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
+  const overall = new TaskDigest(digestOptionsOf(input));
   let done = 0;
   const settled = await Promise.all(
     inScope.map((plan) =>

@@ -13,7 +13,7 @@ export const DEFAULT_MAX_PLANS = 50;
 export const MAX_PLANS = 500;
 /** maxPages unless given, with allPages. */
 export const DEFAULT_MAX_PAGES = 50;
-export const SORT_BY = ['created', 'finished'] as const;
+export const SORT_BY = ['created', 'finished', 'duration', 'size'] as const;
 export type SortBy = (typeof SORT_BY)[number];
 
 export interface ListInput {
@@ -26,6 +26,8 @@ export interface ListInput {
   states: State[];
   /** Creation-time window, already resolved to instants. */
   window: TimeWindow;
+  /** Finish-time window, already resolved to instants; when bounded, unfinished tasks are left out. None when absent. */
+  finishedWindow?: TimeWindow | undefined;
   sortBy: SortBy;
   limit: number;
   includeUrls: boolean;
@@ -56,6 +58,9 @@ function selectionArguments(input: ListInput, args: Record<string, unknown>): Re
   if (input.states.length > 0) args.states = input.states;
   if (input.window.after !== null) args.createdAfter = new Date(input.window.after).toISOString();
   if (input.window.before !== null) args.createdBefore = new Date(input.window.before).toISOString();
+  const finished = input.finishedWindow;
+  if (finished && finished.after !== null) args.finishedAfter = new Date(finished.after).toISOString();
+  if (finished && finished.before !== null) args.finishedBefore = new Date(finished.before).toISOString();
   if (input.sortBy !== 'created') args.sortBy = input.sortBy;
   if (input.limit !== (isRegionWide(input) ? DEFAULT_ACCOUNT_LIMIT : DEFAULT_LIMIT)) args.limit = input.limit;
   if (input.includeUrls) args.includeUrls = true;

@@ -2,7 +2,7 @@
 import type { DownloadTask, State } from '../shared/download-task.js';
 import { newerFirst, newestFirst, type RawItem } from '../shared/raw.js';
 import { normaliseTask } from '../shared/raw-task.js';
-import type { SortBy } from './args.js';
+import type { ListInput, SortBy } from './args.js';
 import { NONE, NO_ERROR_MESSAGE, type Summary } from './schema.js';
 import type { TimeWindow } from './time-window.js';
 
@@ -17,8 +17,29 @@ export function compareFinishedFirst(a: DownloadTask, b: DownloadTask): number {
   return newerFirst(a.finishedAt, b.finishedAt) || compareNewestFirst(a, b);
 }
 
+/** Largest first by `value`; tasks without one last; then newest created first. */
+function largestFirst(value: (task: DownloadTask) => number | null): (a: DownloadTask, b: DownloadTask) => number {
+  return (a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x !== y) {
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return y - x;
+    }
+    return compareNewestFirst(a, b);
+  };
+}
+
+const COMPARATORS: Record<SortBy, (a: DownloadTask, b: DownloadTask) => number> = {
+  created: compareNewestFirst,
+  finished: compareFinishedFirst,
+  duration: largestFirst((t) => t.durationSeconds),
+  size: largestFirst((t) => t.dataSizeBytes),
+};
+
 export function comparatorFor(sortBy: SortBy): (a: DownloadTask, b: DownloadTask) => number {
-  return sortBy === 'finished' ? compareFinishedFirst : compareNewestFirst;
+  return COMPARATORS[sortBy];
 }
 
 /** The summary before coverage, which only the caller that read the pages can tell. */
@@ -127,20 +148,41 @@ export function summariseTasks(fetched: number, matched: readonly DownloadTask[]
   return counter.counts(fetched, listed);
 }
 
-/** Tasks without a creation time fall outside any window: nothing says when they were made. */
-export function inWindow(task: DownloadTask, window: TimeWindow): boolean {
+const NO_BOUNDS: TimeWindow = { after: null, before: null };
+
+/** Whether `time` (ISO) lies in `window`; a task without the time falls outside any bounded window. */
+function timeInWindow(time: string | null, window: TimeWindow): boolean {
   if (window.after === null && window.before === null) return true;
-  if (task.createdAt === null) return false;
-  const created = Date.parse(task.createdAt);
-  return (window.after === null || created >= window.after) && (window.before === null || created < window.before);
+  if (time === null) return false;
+  const ms = Date.parse(time);
+  return (window.after === null || ms >= window.after) && (window.before === null || ms < window.before);
 }
 
+/** Tasks without a creation time fall outside any window: nothing says when they were made. */
+export function inWindow(task: DownloadTask, window: TimeWindow): boolean {
+  return timeInWindow(task.createdAt, window);
+}
+
+/** Which tasks a digest keeps and in what order: every filter of the list in one place, whatever reads the pages. */
 export interface DigestOptions {
   states: readonly State[];
+  /** Creation-time window. */
   window: TimeWindow;
+  /** Finish-time window (none when absent): unfinished tasks fall outside it once it has a bound. */
+  finishedWindow?: TimeWindow | undefined;
   sortBy: SortBy;
   limit: number;
   includeUrls: boolean;
+}
+
+export function digestOptionsOf(input: ListInput): DigestOptions {
+  const { states, window, finishedWindow, sortBy, limit, includeUrls } = input;
+  return { states, window, finishedWindow, sortBy, limit, includeUrls };
+}
+
+export function matchesFilters(task: DownloadTask, options: Pick<DigestOptions, 'states' | 'window' | 'finishedWindow'>): boolean {
+  if (options.states.length > 0 && !options.states.includes(task.state)) return false;
+  return timeInWindow(task.createdAt, options.window) && timeInWindow(task.finishedAt, options.finishedWindow ?? NO_BOUNDS);
 }
 
 /**
@@ -150,13 +192,11 @@ export interface DigestOptions {
  */
 export class TaskDigest {
   private readonly seen = new Set<string>();
-  private readonly wanted: ReadonlySet<State>;
   private readonly counter: SummaryCounter;
   private readonly listed: NewestTasks;
   private fetched = 0;
 
   constructor(private readonly options: DigestOptions) {
-    this.wanted = new Set(options.states);
     this.counter = new SummaryCounter(comparatorFor(options.sortBy));
     this.listed = new NewestTasks(options.limit, comparatorFor(options.sortBy));
   }
@@ -169,8 +209,7 @@ export class TaskDigest {
         this.seen.add(task.taskId);
       }
       this.fetched += 1;
-      if (this.wanted.size > 0 && !this.wanted.has(task.state)) continue;
-      if (!inWindow(task, this.options.window)) continue;
+      if (!matchesFilters(task, this.options)) continue;
       this.counter.add(task);
       this.listed.add(task);
     }

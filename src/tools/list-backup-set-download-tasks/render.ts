@@ -1,35 +1,40 @@
 /** The text block: everything a model needs to answer from, in far fewer bytes than the raw API JSON. */
 import { STATES, stateLabel, stateOf, statusNote, type DownloadTask } from '../shared/download-task.js';
-import { count, humanSize, pageNumRange, pagePosition, shortTime } from '../shared/format.js';
+import { count, durationText, humanSize, pageNumRange, pagePosition, shortTime } from '../shared/format.js';
 import { TOOL_NAMES } from '../shared/names.js';
 import { cell, clip } from '../shared/table.js';
 import { taskDetailLines } from '../shared/task-detail.js';
 import { renderAccountText } from './account-text.js';
 import { isRegionWide, wholePlanArgumentsOf, type ListInput } from './args.js';
 import { NONE, NO_ERROR_MESSAGE, type ListResult, type Summary } from './schema.js';
+import type { TimeWindow } from './time-window.js';
 
 export const call = (args: Record<string, unknown>): string => `${TOOL_NAMES.listBackupSetDownloadTasks} with ${JSON.stringify(args)}`;
 
-function windowText(input: ListInput): string | null {
-  const { after, before } = input.window;
+function windowText(what: string, window: TimeWindow | undefined): string | null {
+  if (window === undefined) return null;
+  const { after, before } = window;
   const at = (ms: number): string => shortTime(new Date(ms).toISOString());
-  if (after !== null && before !== null) return `created from ${at(after)} to before ${at(before)}`;
-  if (after !== null) return `created at or after ${at(after)}`;
-  if (before !== null) return `created before ${at(before)}`;
+  if (after !== null && before !== null) return `${what} from ${at(after)} to before ${at(before)}`;
+  if (after !== null) return `${what} at or after ${at(after)}`;
+  if (before !== null) return `${what} before ${at(before)}`;
   return null;
 }
 
 export function filterText(input: ListInput): string {
   const parts: string[] = [];
   if (input.states.length > 0) parts.push(`states ${input.states.join('/')}`);
-  const window = windowText(input);
-  if (window !== null) parts.push(window);
+  for (const window of [windowText('created', input.window), windowText('finished', input.finishedWindow)]) {
+    if (window !== null) parts.push(window);
+  }
   return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }
 
 export const ORDER: Record<ListInput['sortBy'], string> = {
   created: 'newest first by creation time',
   finished: 'newest first by finish time, unfinished last',
+  duration: 'longest first by duration, unfinished last',
+  size: 'largest first by size, tasks without a size last',
 };
 
 /** First, and plainly: the counts cover only what was read, and the call that reads the rest. */
@@ -89,18 +94,45 @@ function failureLines(summary: Summary): string[] {
   return lines;
 }
 
-function row(task: DownloadTask): string {
-  return [
-    cell(task.taskId),
-    cell(task.taskName, 32),
-    // The raw status only: its meaning is on the "Raw statuses" line, once rather than on every row.
-    cell(stateLabel(task.state, task.status, false), 60),
-    cell(task.dbType, 16),
-    cell(task.dataFormat, 12),
-    humanSize(task.dataSizeBytes),
-    shortTime(task.createdAt),
-    shortTime(task.finishedAt),
-  ].join(' | ');
+/** The state with its raw status only where the status says more: `failed (stop)`, not `succeeded (finish)`. */
+function rowState(task: DownloadTask): string {
+  if (task.status === null || statusNote(task.state, task.status) === null) return task.state;
+  // The raw status only: its meaning is on the "Raw statuses" line, once rather than on every row.
+  return stateLabel(task.state, task.status, false);
+}
+
+interface Column {
+  name: string;
+  value: (task: DownloadTask) => string;
+  /** Said once above the table instead when every listed row has the same value. */
+  foldable?: boolean;
+}
+
+const COLUMNS: readonly Column[] = [
+  { name: 'id', value: (t) => cell(t.taskId) },
+  { name: 'name', value: (t) => cell(t.taskName, 32) },
+  { name: 'state', value: (t) => cell(rowState(t), 60) },
+  { name: 'db', value: (t) => cell(t.dbType, 16), foldable: true },
+  { name: 'format', value: (t) => cell(t.dataFormat, 12), foldable: true },
+  { name: 'size', value: (t) => humanSize(t.dataSizeBytes) },
+  { name: 'created', value: (t) => shortTime(t.createdAt) },
+  { name: 'finished', value: (t) => shortTime(t.finishedAt) },
+  { name: 'took', value: (t) => (t.durationSeconds === null ? '-' : durationText(t.durationSeconds)) },
+];
+
+/** The task table; a column with one value on every row (a plan's database type) is said once above it instead. */
+export function taskTableLines(tasks: readonly DownloadTask[]): string[] {
+  const first = tasks[0];
+  const folded = first === undefined || tasks.length < 2 ? [] : COLUMNS.filter((c) => c.foldable && tasks.every((t) => c.value(t) === c.value(first)));
+  const shown = COLUMNS.filter((c) => !folded.includes(c));
+  const lines: string[] = [];
+  if (first !== undefined && folded.length > 0) {
+    const same = folded.map((c) => `${c.name} ${c.value(first) === '-' ? 'not reported' : c.value(first)}`);
+    lines.push(`Every listed task: ${same.join(', ')}.`);
+  }
+  lines.push(shown.map((c) => c.name).join(' | '));
+  for (const task of tasks) lines.push(shown.map((c) => c.value(task)).join(' | '));
+  return lines;
 }
 
 export function urlLines(result: ListResult): string[] {
@@ -149,7 +181,11 @@ export function renderText(result: ListResult, input: ListInput): string {
     `Read ${count(summary.fetched)}, matched ${count(summary.matched)}${filter}, listed ${count(summary.listed)}, ${ORDER[input.sortBy]} (times UTC).`,
   );
   if (page.pagesFetched === 1 && page.totalPages !== null && page.totalPages > 1) {
-    lines.push('Order: newest first holds within this page only; the API does not order pages by time. Use allPages: true for the newest tasks of the plan.');
+    lines.push(
+      input.sortBy === 'created' || input.sortBy === 'finished'
+        ? 'Order: newest first holds within this page only; the API does not order pages by time. Use allPages: true for the newest tasks of the plan.'
+        : 'Order: largest first holds within this page only; the API does not order pages. Use allPages: true for the largest tasks of the plan.',
+    );
   }
   for (const warning of result.warnings) lines.push(`Warning: ${warning}`);
 
@@ -172,8 +208,7 @@ export function renderText(result: ListResult, input: ListInput): string {
     const error = failed.errorMessage === null ? NO_ERROR_MESSAGE : clip(failed.errorMessage, 160);
     lines.push(`- ${cell(failed.taskId)} ${cell(failed.taskName, 32)}: ${stateLabel('failed', failed.status)}: ${error}`);
   }
-  lines.push('id | name | state | db | format | size | created | finished');
-  for (const task of result.tasks) lines.push(row(task));
+  lines.push(...taskTableLines(result.tasks));
   if (summary.matched > summary.listed) lines.push(`(${count(summary.matched - summary.listed)} more matched tasks not listed: raise limit to see them)`);
   lines.push(...urlLines(result));
   if (result.nextArguments !== null) lines.push(`More pages: call ${call(result.nextArguments)}`);

@@ -1,6 +1,6 @@
-/** `createdAfter` / `createdBefore`: an ISO 8601 date or date-time, or an age counted back from now. */
+/** The four time fields: an ISO 8601 date or date-time, an age counted back from now, or `today` / `yesterday`. */
 
-/** A creation-time window in epoch ms: `after` inclusive, `before` exclusive; null for no bound. */
+/** A time window in epoch ms: `after` inclusive, `before` exclusive; null for no bound. */
 export interface TimeWindow {
   after: number | null;
   before: number | null;
@@ -10,6 +10,9 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const AGE = /^(\d{1,6})\s*([mhdw])$/i;
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const DAY_MS = 86_400_000;
+// Days back from the start of the current UTC day.
+const DAY_WORDS: Record<string, number> = { today: 0, yesterday: 1 };
 
 /** Date.UTC rolls 2026-02-30 over into March: a field that does not come back unchanged was out of range. */
 function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number | null {
@@ -36,10 +39,13 @@ export function inCalendar(ms: number): boolean {
 
 /**
  * The instant `text` names, in epoch ms, or null when it names none. A date is midnight UTC; a date-time
- * without a zone is UTC; an age (`90m`, `24h`, `7d`, `2w`) is counted back from `nowMs`.
+ * without a zone is UTC; an age (`90m`, `24h`, `7d`, `2w`) is counted back from `nowMs`; `today` and
+ * `yesterday` are the start of that UTC day.
  */
 export function parseInstant(text: string, nowMs: number): number | null {
   const value = text.trim();
+  const daysBack = DAY_WORDS[value.toLowerCase()];
+  if (daysBack !== undefined) return Math.floor(nowMs / DAY_MS) * DAY_MS - daysBack * DAY_MS;
   const age = AGE.exec(value);
   if (age) return nowMs - Number(age[1]) * UNIT_MS[age[2]!.toLowerCase()]!;
   const date = DATE.exec(value);

@@ -25,7 +25,7 @@ import {
   SORT_BY,
   type ListInput,
 } from './args.js';
-import { TaskDigest } from './digest.js';
+import { digestOptionsOf, TaskDigest } from './digest.js';
 import { renderText } from './render.js';
 import { outputSchema, type ListResult, type Summary } from './schema.js';
 import { inCalendar, parseInstant, type TimeWindow } from './time-window.js';
@@ -55,9 +55,14 @@ const inputShape = {
     .max(STATES.length)
     .default([])
     .describe('Keep only these states; empty: all'),
-  createdAfter: instant('Created at/after: ISO date (midnight UTC), date-time (UTC unless zoned) or age: 90m, 24h, 7d, 2w'),
+  createdAfter: instant('Created at/after: ISO date (midnight UTC), date-time (UTC unless zoned), age (90m, 24h, 7d, 2w), today or yesterday (UTC day start)'),
   createdBefore: instant('Created before; as createdAfter'),
-  sortBy: z.enum(SORT_BY, { error: 'sortBy is created or finished' }).default('created').describe('Newest first by creation or finish time'),
+  finishedAfter: instant('Finished at/after; as createdAfter; leaves out unfinished tasks'),
+  finishedBefore: instant('Finished before; as createdAfter; leaves out unfinished tasks'),
+  sortBy: z
+    .enum(SORT_BY, { error: `sortBy is ${SORT_BY.join(', ')}` })
+    .default('created')
+    .describe('created/finished: newest first; duration/size: largest first; tasks without the value last'),
   limit: z
     .number()
     .int()
@@ -85,27 +90,35 @@ const DESCRIPTION = [
   'One page per call unless allPages (for whole-plan questions).',
   'Without backupPlanId: every plan of the region (regionIds, allRegions: several) read whole in one call, with a row per plan and sums across plans;',
   'use it for account questions (which plans failed, data moved, most common failure, what is not finished).',
+  'Filter by created or finished time ("finished yesterday": finishedAfter yesterday, finishedBefore today); sort by created, finished, duration or size.',
   `States: pending (checking, check_pass, schedule), running, paused, succeeded (finish), failed (${FAILED_STATUSES.join(', ')};`,
   'init = precheck failed, never started; stop = download failed), unknown.',
 ].join(' ');
 
-function windowOf(args: ToolInput, nowMs: number): TimeWindow {
+type TimeKey = 'createdAfter' | 'createdBefore' | 'finishedAfter' | 'finishedBefore';
+
+function instantOf(args: ToolInput, key: TimeKey, nowMs: number): number | null {
+  const text = args[key];
   // An empty string counts as unset, as for the ids: some hosts send "" for an optional field left blank.
-  const after = args.createdAfter ? parseInstant(args.createdAfter, nowMs) : null;
-  const before = args.createdBefore ? parseInstant(args.createdBefore, nowMs) : null;
-  for (const [key, text, instant] of [
-    ['createdAfter', args.createdAfter, after],
-    ['createdBefore', args.createdBefore, before],
-  ] as const) {
-    if (text && instant === null) {
-      throw new ToolError('InvalidInput', `${key} "${text}" is not an ISO 8601 date (2026-11-20), date-time (2026-11-20T08:00:00Z) or age (90m, 24h, 7d, 2w)`);
-    }
-    if (text && instant !== null && !inCalendar(instant)) {
-      throw new ToolError('InvalidInput', `${key} "${text}" falls outside the years 1970 to 9999: give a later date or a shorter age`);
-    }
+  if (!text) return null;
+  const instant = parseInstant(text, nowMs);
+  if (instant === null) {
+    throw new ToolError(
+      'InvalidInput',
+      `${key} "${text}" is not an ISO 8601 date (2026-11-20), date-time (2026-11-20T08:00:00Z) or age (90m, 24h, 7d, 2w), nor today or yesterday`,
+    );
   }
+  if (!inCalendar(instant)) {
+    throw new ToolError('InvalidInput', `${key} "${text}" falls outside the years 1970 to 9999: give a later date or a shorter age`);
+  }
+  return instant;
+}
+
+function windowOf(args: ToolInput, nowMs: number, afterKey: TimeKey, beforeKey: TimeKey): TimeWindow {
+  const after = instantOf(args, afterKey, nowMs);
+  const before = instantOf(args, beforeKey, nowMs);
   if (after !== null && before !== null && after >= before) {
-    throw new ToolError('InvalidInput', 'createdAfter must be earlier than createdBefore (createdBefore is exclusive)');
+    throw new ToolError('InvalidInput', `${afterKey} must be earlier than ${beforeKey} (${beforeKey} is exclusive)`);
   }
   return { after, before };
 }
@@ -119,8 +132,9 @@ export function toListInput(args: ToolInput, nowMs = Date.now()): ListInput {
   if (!regionWide && (args.regionIds?.length || args.allRegions)) {
     throw new ToolError('InvalidInput', 'regionIds and allRegions read every plan of their regions: leave out backupPlanId and backupSetDownloadTaskId');
   }
-  const window = windowOf(args, nowMs);
-  const { createdAfter: _after, createdBefore: _before, ...rest } = args;
+  const window = windowOf(args, nowMs, 'createdAfter', 'createdBefore');
+  const finishedWindow = windowOf(args, nowMs, 'finishedAfter', 'finishedBefore');
+  const { createdAfter: _after, createdBefore: _before, finishedAfter: _finishedAfter, finishedBefore: _finishedBefore, ...rest } = args;
   return {
     ...rest,
     backupPlanId,
@@ -130,6 +144,7 @@ export function toListInput(args: ToolInput, nowMs = Date.now()): ListInput {
     pageSize: args.pageSize ?? (args.allPages || regionWide ? 100 : 30),
     states: [...new Set(args.states)],
     window,
+    finishedWindow,
   };
 }
 
@@ -161,7 +176,7 @@ export async function listDownloadTasks(input: ListInput, deps: ToolRun): Promis
     others.count += items.length - mine.length;
     return mine;
   };
-  const digest = new TaskDigest({ states: input.states, window: input.window, sortBy: input.sortBy, limit: input.limit, includeUrls: input.includeUrls });
+  const digest = new TaskDigest(digestOptionsOf(input));
   let oversized = 0;
   const { request, page, warnings } = await readList(input, deps, {
     noun: 'task',
