@@ -4,8 +4,7 @@ import { count, durationText, humanSize, pageNumRange, pagePosition, shortTime }
 import { TOOL_NAMES } from '../shared/names.js';
 import { cell, clip } from '../shared/table.js';
 import { taskDetailLines } from '../shared/task-detail.js';
-import { renderAccountText } from './account-text.js';
-import { isRegionWide, wholePlanArgumentsOf, type ListInput } from './args.js';
+import { wholePlanArgumentsOf, type ListInput } from './args.js';
 import { NONE, NO_ERROR_MESSAGE, type ListResult, type Summary } from './schema.js';
 import type { TimeWindow } from './time-window.js';
 
@@ -170,7 +169,6 @@ function oneTaskText(result: ListResult, input: ListInput): string {
 
 export function renderText(result: ListResult, input: ListInput): string {
   if (input.backupSetDownloadTaskId) return oneTaskText(result, input);
-  if (isRegionWide(input)) return renderAccountText(result, input);
   const { summary, page } = result;
   const lines = coverageLines(result, input);
   const total = page.totalElements === null ? '' : `, ${count(page.totalElements)} in total`;

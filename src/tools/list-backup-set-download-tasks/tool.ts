@@ -13,6 +13,7 @@ import { text } from '../shared/raw.js';
 import { impossibleSizes } from '../shared/raw-task.js';
 import { defineTool, type ToolRun } from '../shared/tool.js';
 import { listAccountTasks } from './account.js';
+import { renderAccountText } from './account-text.js';
 import {
   DEFAULT_ACCOUNT_LIMIT,
   DEFAULT_LIMIT,
@@ -217,7 +218,7 @@ export const listBackupSetDownloadTasksTool = defineTool({
   output: outputSchema,
   prepare: (args) => toListInput(args),
   run: (input, run) => listDownloadTasks(input, run),
-  render: renderText,
+  render: (result, input) => (isRegionWide(input) ? renderAccountText(result, input) : renderText(result, input)),
   logLine: (result, _input, ms) => ({
     level: 'debug',
     message: `${TOOL_NAMES.listBackupSetDownloadTasks}: ${result.page.pagesFetched} page(s), ${result.summary.fetched} tasks in ${ms} ms`,
