@@ -8,6 +8,7 @@
  * waits can neither hammer the endpoint nor make an interactive call queue behind it.
  */
 import { DbsError } from './errors.js';
+import { sleep } from '../time.js';
 
 export type Lane = 'interactive' | 'background';
 
@@ -31,23 +32,6 @@ interface Waiter {
   grant(): void;
 }
 
-/** Resolves after `ms`, or rejects with `cancelled()` as soon as `signal` aborts. */
-function pause(ms: number, signal: AbortSignal | undefined, cancelled: () => DbsError): Promise<void> {
-  if (signal?.aborted) return Promise.reject(cancelled());
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Spaces starts evenly, one every 1/perSecond s: no burst can exceed the rate in any second. */
 function createPacer(perSecond: number): (signal: AbortSignal | undefined, cancelled: () => DbsError) => Promise<void> {
   const spacingMs = 1000 / perSecond;
@@ -57,7 +41,7 @@ function createPacer(perSecond: number): (signal: AbortSignal | undefined, cance
     const now = performance.now();
     const start = Math.max(now, nextStart);
     nextStart = start + spacingMs;
-    return pause(start - now, signal, cancelled);
+    return sleep(start - now, signal, cancelled);
   };
 }
 

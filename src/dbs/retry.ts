@@ -1,6 +1,7 @@
 /** Attempts of one call with backoff between them, until one answers, a failure is final, or the call is cancelled. */
 import { DbsError } from './errors.js';
 import { cancelled } from './failures.js';
+import { sleep } from '../time.js';
 
 export interface RetryNotice {
   attempt: number;
@@ -21,21 +22,6 @@ export function defaultBackoff(attempt: number): number {
   // 250 ms, 500 ms, 1 s, ... capped at 4 s, with full jitter so concurrent pages do not retry in step.
   const ceiling = Math.min(4_000, 250 * 2 ** (attempt - 2));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -62,7 +48,7 @@ export async function withRetries<T>(
         throw error;
       }
       onRetry?.({ attempt: n + 1, maxAttempts: policy.maxAttempts, delayMs, error });
-      await sleep(delayMs, signal);
+      await sleep(delayMs, signal, cancelled);
     }
   }
 }

@@ -5,7 +5,7 @@ import type { RawPage } from '../../dbs/page.js';
 import { describeBackupSetDownloadTaskList, type DownloadTaskPageParams } from '../../dbs/operations.js';
 import { lookupPlace, resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
 import { DbsError } from '../../dbs/errors.js';
-import { isoTime } from '../../time.js';
+import { isoTime, sleep } from '../../time.js';
 import type { DownloadTask, State } from '../shared/download-task.js';
 import { planNotFound, ToolError } from '../shared/errors.js';
 import { normaliseTask } from '../shared/raw-task.js';
@@ -56,19 +56,7 @@ const cancelled = (): DbsError => new DbsError('Cancelled', 'the wait was cancel
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(cancelled());
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(cancelled());
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: (ms, signal) => sleep(ms, signal, cancelled),
 };
 
 /** Settled: the task will not move on its own any more. */
