@@ -274,7 +274,10 @@ function createBoundedServer(http: HttpConfig, gate: Gate): NodeHttpServer {
     },
     (req, res) => {
       const started = performance.now();
-      res.on('close', () => log.debug(`${req.method} ${loggedPath(req.url)} ${res.statusCode} ${Math.round(performance.now() - started)} ms`));
+      res.on('close', () => {
+        const durationMs = Math.round(performance.now() - started);
+        log.debug(`${req.method} ${loggedPath(req.url)} ${res.statusCode} ${durationMs} ms`, { status: res.statusCode, durationMs });
+      });
       handle(gate, req, res).catch((error: unknown) => {
         log.error(`http: ${(error as Error)?.stack ?? String(error)}`);
         if (res.headersSent) res.destroy();

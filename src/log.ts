@@ -37,27 +37,10 @@ export interface LoggerOptions {
 // A stack trace fits; a multi-megabyte message from upstream does not belong on one line.
 const MAX_LINE_CHARS = 8 * 1024;
 
-// Tool messages start with the tool's name and end with the time taken; a pipeline wants both as fields.
-const TOOL_PREFIX = /^([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?: page \d+)?: /;
-const DURATION_SUFFIX = /\b(\d+) ms\)?$/;
-const REQUEST_ID = /\brequest id ([\w-]+)/;
-
-/** The fields a message states in words, so that every caller's lines are parseable without changing it. */
-export function fieldsOf(message: string): LogFields {
-  const fields: LogFields = {};
-  const tool = TOOL_PREFIX.exec(message)?.[1];
-  if (tool !== undefined) fields.tool = tool;
-  const duration = DURATION_SUFFIX.exec(message)?.[1];
-  if (duration !== undefined) fields.durationMs = Number(duration);
-  const requestId = REQUEST_ID.exec(message)?.[1];
-  if (requestId !== undefined) fields.requestId = requestId;
-  return fields;
-}
-
 /** One line of the log, newline included; `time`, `level` and `message` cannot be overridden by fields. */
 export function formatLine(format: LogFormat, level: LoggingLevel, message: string, fields: LogFields | undefined, time: Date): string {
   if (format === 'text') return `dbs-backup-mcp ${level}: ${message}\n`;
-  return `${JSON.stringify({ ...fieldsOf(message), ...fields, time: time.toISOString(), level, message })}\n`;
+  return `${JSON.stringify({ ...fields, time: time.toISOString(), level, message })}\n`;
 }
 
 function redactFields(fields: LogFields): LogFields {

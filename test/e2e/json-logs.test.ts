@@ -11,6 +11,7 @@ interface JsonLine {
   message: string;
   tool?: string;
   durationMs?: number;
+  requestIds?: string | null;
 }
 
 function parseLines(stderr: string): JsonLine[] {
@@ -45,6 +46,8 @@ describe('DBS_MCP_LOG_FORMAT=json', () => {
     const calls = lines.filter((l) => l.level === 'debug' && l.durationMs !== undefined);
     expect(calls.map((l) => l.tool)).toEqual(['list_backup_set_download_tasks', 'list_backup_plans']);
     expect(calls.every((l) => Number.isInteger(l.durationMs) && l.durationMs! >= 0)).toBe(true);
+    // Each call names the upstream request ids it used, for tracing it at Alibaba Cloud.
+    expect(calls.every((l) => typeof l.requestIds === 'string' && l.requestIds.length > 0)).toBe(true);
   });
 
   it('reports a bad setting at start as a JSON line too', async () => {

@@ -78,10 +78,17 @@ function clientIdOf(extra: ToolExtra): string | undefined {
   return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}` : 'anonymous';
 }
 
+/** The request ids a result names, for a log pipeline to trace the call upstream. */
+function requestIdsOf(result: unknown): string | null {
+  const ids = (result as { request?: { requestIds?: unknown } }).request?.requestIds;
+  return Array.isArray(ids) && ids.length > 0 ? ids.slice(-10).join(',') : null;
+}
+
 function retryLogger(toolName: string, log: Logger): NonNullable<ToolRun['onRetry']> {
   return (notice, pageNum) =>
     log.warning(
       `${toolName}${pageNum === undefined ? '' : ` page ${pageNum}`}: ${notice.error.code}, retrying in ${notice.delayMs} ms (attempt ${notice.attempt} of ${notice.maxAttempts})`,
+      { tool: toolName, code: notice.error.code, requestId: notice.error.requestId ?? null, attempt: notice.attempt },
     );
 }
 
@@ -89,11 +96,12 @@ function retryLogger(toolName: string, log: Logger): NonNullable<ToolRun['onRetr
 function failureResult(toolName: string, raw: unknown, log: Logger, startedMs: number): CallToolResult {
   if (!(raw instanceof DbsError) && !(raw instanceof ToolError)) {
     // A bug, not an API failure: log its stack (no request data is in it) and answer without details.
-    log.error(`${toolName}: unexpected failure: ${(raw as Error)?.stack ?? String(raw)}`);
+    log.error(`${toolName}: unexpected failure: ${(raw as Error)?.stack ?? String(raw)}`, { tool: toolName });
     return errorResult(new DbsError('UnexpectedError', 'the server failed while handling this call; see its log'));
   }
-  if (raw.code === 'Cancelled') log.info(`${toolName}: cancelled by the client after ${Date.now() - startedMs} ms`);
-  else log.warning(`${toolName}: ${raw.code}: ${raw.message}`);
+  const fields = { tool: toolName, code: raw.code, durationMs: Date.now() - startedMs, requestId: raw instanceof DbsError ? (raw.requestId ?? null) : null };
+  if (raw.code === 'Cancelled') log.info(`${toolName}: cancelled by the client after ${fields.durationMs} ms`, fields);
+  else log.warning(`${toolName}: ${raw.code}: ${raw.message}`, fields);
   return errorResult(raw);
 }
 
@@ -124,8 +132,9 @@ async function call<In extends z.ZodObject, Out extends z.ZodObject, Input>(
       clientId: clientIdOf(extra),
     };
     const result = await spec.run(input, run);
-    const line = spec.logLine(result, input, Date.now() - started);
-    log[line.level](line.message);
+    const durationMs = Date.now() - started;
+    const line = spec.logLine(result, input, durationMs);
+    log[line.level](line.message, { tool: spec.name, durationMs, requestIds: requestIdsOf(result) });
     return { content: [{ type: 'text', text: spec.render(result, input) }], structuredContent: result as Record<string, unknown> };
   } catch (raw) {
     return failureResult(spec.name, raw, context.log, started);
