@@ -112,7 +112,9 @@ describe('region-wide download tasks', () => {
     }
     // The default region-wide limit lists 50 tasks, newest first, each with its plan.
     expect(data.tasks).toHaveLength(50);
-    expect(text).toContain('id | plan | name | state | size | created | finished | took');
+    expect(text).toContain('id | plan | name | state | db | format | size | created | finished | took');
+    // The same rows as for one plan: a raw status only where it says more than the state.
+    expect(text).not.toContain('succeeded (finish)');
   });
 
   it('covers the whole account with allRegions: counts, sizes and failure reasons by plan', async () => {

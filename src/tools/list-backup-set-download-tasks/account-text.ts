@@ -1,9 +1,8 @@
 /** The text of a region-wide answer: coverage first, then sums across plans, a row per plan, and the tasks. */
-import { stateLabel, type DownloadTask } from '../shared/download-task.js';
-import { count, durationText, humanSize, plural, shortTime } from '../shared/format.js';
+import { count, humanSize, plural, shortTime } from '../shared/format.js';
 import { cell, clip } from '../shared/table.js';
 import type { ListInput } from './args.js';
-import { call, filterText, ORDER, rawStatusLine, stateCounts, urlLines } from './render.js';
+import { call, filterText, ORDER, rawStatusLine, stateCounts, taskTableLines, urlLines } from './render.js';
 import { NO_ERROR_MESSAGE, type ListResult, type PlanTasks, type Scope, type Summary } from './schema.js';
 
 function whereText(scope: Scope, input: ListInput): string {
@@ -110,19 +109,6 @@ function errorLines(scope: Scope): string[] {
   return lines;
 }
 
-function taskRow(task: DownloadTask): string {
-  return [
-    cell(task.taskId),
-    cell(task.backupPlanId),
-    cell(task.taskName, 28),
-    cell(stateLabel(task.state, task.status, false), 40),
-    humanSize(task.dataSizeBytes),
-    shortTime(task.createdAt),
-    shortTime(task.finishedAt),
-    task.durationSeconds === null || task.finishedAt === null ? '-' : durationText(task.durationSeconds),
-  ].join(' | ');
-}
-
 export function renderAccountText(result: ListResult, input: ListInput): string {
   const scope = result.scope!;
   const plans = result.plans ?? [];
@@ -140,8 +126,7 @@ export function renderAccountText(result: ListResult, input: ListInput): string 
   }
   lines.push(...planLines(plans, scope), ...failureLines(summary), ...errorLines(scope));
   if (result.tasks.length > 0) {
-    lines.push('Tasks:', 'id | plan | name | state | size | created | finished | took');
-    for (const task of result.tasks) lines.push(taskRow(task));
+    lines.push('Tasks:', ...taskTableLines(result.tasks, true));
   }
   if (summary.matched > summary.listed) lines.push(`(${count(summary.matched - summary.listed)} more matched tasks not listed: raise limit to see them)`);
   lines.push(...urlLines(result));

@@ -119,11 +119,15 @@ const COLUMNS: readonly Column[] = [
   { name: 'took', value: (t) => (t.durationSeconds === null ? '-' : durationText(t.durationSeconds)) },
 ];
 
+// Across plans, each row says its plan (and, when every row is of one plan, the line above the table does).
+const PLAN_COLUMN: Column = { name: 'plan', value: (t) => cell(t.backupPlanId), foldable: true };
+
 /** The task table; a column with one value on every row (a plan's database type) is said once above it instead. */
-export function taskTableLines(tasks: readonly DownloadTask[]): string[] {
+export function taskTableLines(tasks: readonly DownloadTask[], withPlan = false): string[] {
+  const columns = withPlan ? [COLUMNS[0]!, PLAN_COLUMN, ...COLUMNS.slice(1)] : COLUMNS;
   const first = tasks[0];
-  const folded = first === undefined || tasks.length < 2 ? [] : COLUMNS.filter((c) => c.foldable && tasks.every((t) => c.value(t) === c.value(first)));
-  const shown = COLUMNS.filter((c) => !folded.includes(c));
+  const folded = first === undefined || tasks.length < 2 ? [] : columns.filter((c) => c.foldable && tasks.every((t) => c.value(t) === c.value(first)));
+  const shown = columns.filter((c) => !folded.includes(c));
   const lines: string[] = [];
   if (first !== undefined && folded.length > 0) {
     const same = folded.map((c) => `${c.name} ${c.value(first) === '-' ? 'not reported' : c.value(first)}`);
