@@ -4,16 +4,9 @@ import type { RawPage } from '../../dbs/page.js';
 import { resolveEndpoint, type Endpoint } from '../../dbs/endpoint.js';
 import { DbsError } from '../../dbs/errors.js';
 import type { RawItem } from './raw.js';
+import type { PageInfo, RequestInfo } from './schema.js';
 
-export interface PageInfo {
-  pageNum: number;
-  pageSize: number;
-  pagesFetched: number;
-  totalPages: number | null;
-  totalElements: number | null;
-  hasMore: boolean;
-  nextPageNum: number | null;
-}
+export type { PageInfo } from './schema.js';
 
 export interface PagingOptions {
   /** Zero-based first page. */
@@ -172,7 +165,7 @@ export interface ListRange {
 
 /** What every list result holds beside its items: where it was read, which pages, and what went wrong. */
 export interface ListRead {
-  request: { regionId: string; endpoint: string; requestIds: string[] };
+  request: RequestInfo;
   page: PageInfo;
   warnings: string[];
 }

@@ -17,3 +17,6 @@ export const pageSchema = z.object({
 
 /** Arguments that continue where a result stops; null when nothing is left. */
 export const nextArgumentsSchema = z.record(z.string(), z.unknown()).nullable();
+
+export type RequestInfo = z.infer<typeof requestSchema>;
+export type PageInfo = z.infer<typeof pageSchema>;
