@@ -10,9 +10,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { npm, pinnedNode, ROOT, say } from './tooling.mjs';
+import { installLocked, pinnedNode, ROOT, say } from './tooling.mjs';
 
 const WORK = join(ROOT, '.tmp', 'conformance');
 const SERVER = join(ROOT, 'dist', 'index.js');
@@ -35,18 +35,9 @@ function output(command, args) {
 
 async function installSuite() {
   const dir = join(WORK, 'suite');
-  const lock = await readFile(join(ROOT, 'scripts', 'conformance', 'package-lock.json'), 'utf8');
-  const installed = existsSync(join(dir, 'package-lock.json')) ? await readFile(join(dir, 'package-lock.json'), 'utf8') : '';
   const bin = join(dir, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
-  if (installed !== lock || !existsSync(bin)) {
-    say('== installing the conformance suite (pinned by scripts/conformance/package-lock.json)');
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    await copyFile(join(ROOT, 'scripts', 'conformance', 'package.json'), join(dir, 'package.json'));
-    await copyFile(join(ROOT, 'scripts', 'conformance', 'package-lock.json'), join(dir, 'package-lock.json'));
-    // --engine-strict=false: npm runs on this Node, the suite will run on Node 22.
-    await npm(['ci', '--prefix', dir, '--no-audit', '--no-fund', '--engine-strict=false', '--loglevel=error']);
-  }
+  // --engine-strict=false: npm runs on this Node, the suite will run on Node 22.
+  await installLocked('conformance', dir, bin, ['--engine-strict=false']);
   const { version } = JSON.parse(await readFile(join(dir, 'node_modules', '@modelcontextprotocol', 'conformance', 'package.json'), 'utf8'));
   return { bin, version };
 }

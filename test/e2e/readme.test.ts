@@ -2,42 +2,20 @@
  * The README's commands, read out of the README itself so the test fails when it drifts: the Inspector
  * call runs against the built server and the simulator as written (with the simulator's address), the
  * Claude Code command has the shape the CLI accepts, and the Chinese guide carries every command unchanged.
- * Claude Code and the Inspector themselves are not run here: they are large and fetch from the network.
+ * The Inspector itself is not run here: it fetches from the network; Claude Code runs the README's commands in
+ * test/clients (`npm run test:clients`).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEMO_BACKUP_PLANS, DEMO_PLANS, TEST_CREDENTIALS } from '../../sim/fixtures.js';
 import { startSimulator } from '../../sim/simulator.js';
+import { claudeMcpAdd, readme, ROOT, shellCommands, words } from '../helpers/readme.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; scripts: Record<string, string> };
-
-/** The shell lines of a markdown file's sh blocks, continuation lines joined. */
-function shellCommands(markdown: string): string[] {
-  const blocks = [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-  return blocks.flatMap((block) =>
-    block
-      .replace(/\\\n\s*/g, '')
-      .split('\n')
-      .filter((line) => line.trim() !== ''),
-  );
-}
-
-/** Splits a command as a POSIX shell does for the quoting used here (single quotes), dropping a trailing comment. */
-function words(command: string): string[] {
-  const out: string[] = [];
-  for (const m of command.matchAll(/'([^']*)'|(#.*$)|(\S+)/g)) {
-    if (m[2] !== undefined) break;
-    out.push(m[1] ?? m[3]!);
-  }
-  return out;
-}
 
 const commands = shellCommands(readme);
 
@@ -72,6 +50,7 @@ describe('the README', () => {
     expect(rest.filter((_, i) => i % 2 === 1).every((pair) => /^[A-Z_]+=\S+$/.test(pair))).toBe(true);
     expect(argv.slice(dashDash + 1)).toEqual(['npx', '-y', pkg.name]);
     expect(commands.map((c) => words(c).join(' '))).toContain('claude mcp list');
+    expect(claudeMcpAdd(commands).env.map(([name]) => name)).toContain('ALIBABA_CLOUD_ACCESS_KEY_ID');
   });
 
   it('runs the Inspector call as written: npx -y, and arguments the tool accepts', async () => {
