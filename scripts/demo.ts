@@ -60,6 +60,8 @@ try {
     { plans?: { backupPlanId: string | null; autoDownload: boolean | null }[] } | undefined;
   const planId = discovered?.plans?.find((p) => p.autoDownload)?.backupPlanId ?? 'dbs1demoplan01';
   const list = (title: string, args: Record<string, unknown>) => show(title, 'list_backup_set_download_tasks', args);
+  // An account question: no plan id, so the server reads every plan of every region and does the sums.
+  await list('Across all my plans and regions: what failed, what is not finished, how much data moved?', { allRegions: true, limit: 5 });
   await list(`Which downloads of plan ${planId} failed, and why? (init and stop count as failed)`, {
     backupPlanId: planId,
     allPages: true,

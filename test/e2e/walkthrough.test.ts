@@ -16,6 +16,8 @@ const TOOLS = fileURLToPath(new URL('../../dist/tools/', import.meta.url));
 describe('npm run demo', () => {
   it('ends with a working client entry and the Claude Code command, the name before --env', async () => {
     const { stdout } = await run(process.execPath, [`${TOOLS}demo.js`], { timeout: 60_000 });
+    // One account question, answered from every plan of every region in one call.
+    expect(stdout).toMatch(/^All \d+ regions: all \d+ backup plans read, \d+ download tasks\.$/m);
     const next = stdout.slice(stdout.indexOf('=== Next: connect a client'));
     expect(next).not.toBe(stdout);
     const json = /\n(\{\n[\s\S]*?\n\})\n/.exec(next)?.[1];
