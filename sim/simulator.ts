@@ -466,22 +466,28 @@ function describeTasks(
     tasks = pool.filter((task) => task.BackupSetDownloadTaskId === taskId).slice(0, 1);
   }
 
-  const start = pageNum * pageSize;
-  const page = tasks.slice(start, start + pageSize);
-  return jsonReply(
-    200,
-    {
-      RequestId: exchange.requestId,
-      PageSize: pageSize,
-      PageNum: pageNum,
-      HttpStatusCode: 200,
-      TotalElements: tasks.length,
-      TotalPages: Math.ceil(tasks.length / pageSize),
-      Items: shapeItems(page, itemsShape, 'BackupSetDownloadTaskDetail'),
-      Success: true,
-    },
-    undefined,
+  return pageReply(
+    exchange,
+    tasks,
+    pageNum,
+    pageSize,
+    shapeItems(tasks.slice(pageNum * pageSize, (pageNum + 1) * pageSize), itemsShape, 'BackupSetDownloadTaskDetail'),
   );
+}
+
+/** A successful page of a list operation: zero-based PageNum, totals over every matching item. */
+function pageReply(exchange: Exchange, all: readonly unknown[], pageNum: number, pageSize: number, items: unknown): Reply {
+  const body = {
+    RequestId: exchange.requestId,
+    PageSize: pageSize,
+    PageNum: pageNum,
+    HttpStatusCode: 200,
+    TotalElements: all.length,
+    TotalPages: Math.ceil(all.length / pageSize),
+    Items: items,
+    Success: true,
+  };
+  return jsonReply(200, body, undefined);
 }
 
 /**
@@ -515,21 +521,7 @@ function describePlans(query: Record<string, string>, backupPlans: ReadonlyMap<s
       (group === undefined || plan.ResourceGroupId === group),
   );
 
-  const start = pageNum * pageSize;
-  return jsonReply(
-    200,
-    {
-      RequestId: exchange.requestId,
-      PageSize: pageSize,
-      PageNum: pageNum,
-      HttpStatusCode: 200,
-      TotalElements: plans.length,
-      TotalPages: Math.ceil(plans.length / pageSize),
-      Items: shapeItems(plans.slice(start, start + pageSize), itemsShape, 'BackupPlanDetail'),
-      Success: true,
-    },
-    undefined,
-  );
+  return pageReply(exchange, plans, pageNum, pageSize, shapeItems(plans.slice(pageNum * pageSize, (pageNum + 1) * pageSize), itemsShape, 'BackupPlanDetail'));
 }
 
 /** DescribeRegions: no parameters, every region in one answer. */
