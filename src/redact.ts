@@ -99,7 +99,11 @@ const UNSAFE_CHARS =
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': ' ' };
 
 /** `text` on one line, every control or invisible formatting character shown as an escape (`\\n`, `\\u001b`). */
+// Most upstream strings are plain printable ASCII (ids, statuses, times): nothing to escape in them.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 export function oneLine(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
   return text.replace(UNSAFE_CHARS, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
