@@ -2,6 +2,7 @@ import type { CallOptions, DbsClient, Operation } from '../../src/dbs/client.js'
 import { DbsError } from '../../src/dbs/errors.js';
 import { describeBackupPlanList, describeBackupSetDownloadTaskList, type DownloadTaskPageParams, type PlanPageParams } from '../../src/dbs/operations.js';
 import type { RawItem, RawPage } from '../../src/dbs/page.js';
+import { PLAN_DEFAULTS, type PlanListInput } from '../../src/tools/list-backup-plans/args.js';
 
 interface FakeOptions {
   /** Decides per task page: an error to throw, or undefined to answer. */
@@ -113,3 +114,6 @@ export function rawPlans(count: number, statuses = ['running', 'init', 'stop', '
     };
   });
 }
+
+/** `list_backup_plans` input with the tool's defaults, as the schema fills them in. */
+export const planInput = (over: Partial<PlanListInput> = {}): PlanListInput => ({ ...PLAN_DEFAULTS, includeEndpointDetails: false, ...over });

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { DbsError } from '../../src/dbs/errors.js';
-import { nextPlanArgumentsOf, type PlanListInput } from '../../src/tools/list-backup-plans/args.js';
+import { nextPlanArgumentsOf } from '../../src/tools/list-backup-plans/args.js';
 import { listBackupPlans } from '../../src/tools/list-backup-plans/tool.js';
-import { fakeClient, rawPlans } from '../helpers/fake-client.js';
+import { fakeClient, planInput, rawPlans } from '../helpers/fake-client.js';
 
 const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 4 };
-const input = (over: Partial<PlanListInput> = {}): PlanListInput => ({
-  pageSize: 100,
-  pageNum: 0,
-  allPages: true,
-  maxPages: 10,
-  limit: 200,
-  includeEndpointDetails: false,
-  ...over,
-});
+const input = planInput;
 
 describe('listBackupPlans', () => {
   it('reads every page by default, sends the region, and reports progress', async () => {

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { DbsError } from '../../src/dbs/errors.js';
-import { nextPlanArgumentsOf, type PlanListInput } from '../../src/tools/list-backup-plans/args.js';
+import { nextPlanArgumentsOf } from '../../src/tools/list-backup-plans/args.js';
 import { attentionReason, backupPeriodOf, normalisePlan } from '../../src/tools/list-backup-plans/plans.js';
 import { renderPlansText, scheduleCell } from '../../src/tools/list-backup-plans/render.js';
 import { listBackupPlans } from '../../src/tools/list-backup-plans/tool.js';
-import { fakeClient, rawPlans } from '../helpers/fake-client.js';
+import { fakeClient, planInput, rawPlans } from '../helpers/fake-client.js';
 
 const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 2 };
-const input = (over: Partial<PlanListInput> = {}): PlanListInput => ({
-  pageSize: 100,
-  pageNum: 0,
-  allPages: true,
-  maxPages: 10,
-  limit: 200,
-  includeEndpointDetails: false,
-  ...over,
-});
+const input = planInput;
 const plan = (raw: Record<string, unknown>) => normalisePlan({ BackupPlanId: 'p1', ...raw }, false, 'cn-hangzhou');
 
 describe('the backup schedule', () => {

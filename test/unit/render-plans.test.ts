@@ -4,18 +4,10 @@ import { DbsError } from '../../src/dbs/errors.js';
 import type { PlanListInput } from '../../src/tools/list-backup-plans/args.js';
 import { listBackupPlans } from '../../src/tools/list-backup-plans/tool.js';
 import { renderPlansText } from '../../src/tools/list-backup-plans/render.js';
-import { fakeClient, rawPlans } from '../helpers/fake-client.js';
+import { fakeClient, planInput, rawPlans } from '../helpers/fake-client.js';
 
 const config: Config = { regionId: 'cn-hangzhou', endpointOverride: null, timeoutMs: 1000, maxAttempts: 1, concurrency: 1 };
-const input = (over: Partial<PlanListInput> = {}): PlanListInput => ({
-  pageSize: 100,
-  pageNum: 0,
-  allPages: true,
-  maxPages: 10,
-  limit: 200,
-  includeEndpointDetails: false,
-  ...over,
-});
+const input = planInput;
 
 async function textOf(over: Partial<PlanListInput>, plans = rawPlans(8), fail?: (pageNum: number) => DbsError | undefined): Promise<string> {
   const client = fakeClient([], { plans, failPlans: fail && ((r) => fail(r.pageNum)) });
