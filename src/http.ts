@@ -214,7 +214,7 @@ function admit(gate: Gate, req: IncomingMessage, res: ServerResponse): boolean {
 /** One call on its own McpServer and transport, tracked until its response closes. */
 async function serveMcp(context: ToolContext, state: ServerState, req: IncomingMessage, res: ServerResponse, message: unknown): Promise<void> {
   // No MCP tasks: this server and its memory end with the request.
-  const server = createServer(context, { tasks: false });
+  const server = createServer(context);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
   const call: InFlight = { server, transport, requestIds: requestIdsOf(message) };
   state.inFlight.add(call);

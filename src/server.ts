@@ -5,13 +5,8 @@ import { SERVER_VERSION } from './version.js';
 
 export const SERVER_NAME = 'dbs-backup-mcp';
 
-export interface ServerOptions {
-  /** Accepted and ignored: the server offers no MCP tasks (see docs/design.md). */
-  tasks?: boolean;
-}
-
 /** The MCP server with its tools; transports are chosen by the caller. */
-export function createServer(context: ToolContext, _options: ServerOptions = {}): McpServer {
+export function createServer(context: ToolContext): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, title: 'Alibaba Cloud DBS backup downloads', version: SERVER_VERSION },
     {
